@@ -1,0 +1,95 @@
+using System.Text.Json;
+using SteerLab.Engine.Models.Safetensors;
+using TorchSharp;
+
+namespace SteerLab.Engine.Models;
+
+/// <summary>The weights of a Hugging Face model directory: <c>model.safetensors</c>, or the shards listed in
+/// <c>model.safetensors.index.json</c>. Every shard's header is validated when the checkpoint is opened.</summary>
+public sealed class CheckpointWeights : IDisposable
+{
+    readonly Dictionary<string, SafetensorsFile> fileByTensor = new(StringComparer.Ordinal);
+    readonly List<SafetensorsFile> files = [];
+
+    public string Directory { get; }
+
+    CheckpointWeights(string directory) => Directory = directory;
+
+    public static CheckpointWeights Open(string directory)
+    {
+        var weights = new CheckpointWeights(directory);
+        try
+        {
+            string single = Path.Combine(directory, "model.safetensors");
+            string index = Path.Combine(directory, "model.safetensors.index.json");
+            if (File.Exists(single)) weights.Add(SafetensorsFile.Open(single));
+            else if (File.Exists(index)) weights.OpenShards(index);
+            else throw new ModelConfigException($"{directory}: no model.safetensors or model.safetensors.index.json");
+            return weights;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    void OpenShards(string indexPath)
+    {
+        JsonDocument document;
+        try { document = JsonDocument.Parse(File.ReadAllBytes(indexPath), new JsonDocumentOptions { MaxDepth = 8 }); }
+        catch (JsonException e) { throw new ModelConfigException($"{indexPath}: not valid JSON: {e.Message}"); }
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+                throw new ModelConfigException($"{indexPath}: missing object 'weight_map'");
+            var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+            foreach (var entry in map.EnumerateObject())
+            {
+                string shard = entry.Value.GetString() ?? "";
+                if (shard.Length == 0 || shard != Path.GetFileName(shard))
+                    throw new ModelConfigException($"{indexPath}: weight_map.{entry.Name} must name a file in the same folder, found '{shard}'");
+                if (!shards.TryGetValue(shard, out var file))
+                {
+                    file = SafetensorsFile.Open(Path.Combine(Directory, shard));
+                    shards[shard] = file;
+                    files.Add(file);
+                }
+                if (!file.Contains(entry.Name))
+                    throw new ModelConfigException($"{indexPath}: weight_map says '{entry.Name}' is in {shard}, but that shard does not hold it");
+                fileByTensor[entry.Name] = file;
+            }
+        }
+    }
+
+    void Add(SafetensorsFile file)
+    {
+        files.Add(file);
+        foreach (var name in file.Tensors.Keys) fileByTensor[name] = file;
+    }
+
+    public IEnumerable<string> Names => fileByTensor.Keys;
+    public bool Contains(string name) => fileByTensor.ContainsKey(name);
+    public SafetensorsTensorInfo Info(string name) => fileByTensor.TryGetValue(name, out var file) ? file.Tensors[name]
+        : throw new ModelConfigException($"{Directory}: the checkpoint has no tensor '{name}'");
+
+    /// <summary>Total bytes of tensor data across all files.</summary>
+    public long TensorBytes => fileByTensor.Sum(pair => pair.Value.Tensors[pair.Key].ByteLength);
+
+    /// <summary>Loads a tensor, checking its shape; zero-copy when the stored type equals <paramref name="dtype"/>.</summary>
+    public torch.Tensor Load(string name, torch.ScalarType dtype, params long[] expectedShape)
+    {
+        var info = Info(name);
+        if (expectedShape.Length > 0 && !info.Shape.SequenceEqual(expectedShape))
+            throw new ModelConfigException($"{Directory}: tensor '{name}' has shape [{string.Join(", ", info.Shape)}], config.json implies [{string.Join(", ", expectedShape)}]");
+        if (info.DType is not (SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16))
+            throw new ModelConfigException($"{Directory}: tensor '{name}' is {info.DType.Name()}; weights must be F32, F16 or BF16");
+        return fileByTensor[name].Load(name, dtype);
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in files) file.Dispose();
+        files.Clear();
+    }
+}

@@ -1,0 +1,74 @@
+using SteerLab.Engine.Generation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SteerLab.Engine.Models;
+
+/// <summary>A decoder-only language model: token ids in, float32 logits out, with hook points at every block
+/// and an optional KV cache. Each architecture implements <see cref="Forward(Tensor, ForwardState, KvCache?)"/>
+/// in one file that reads like its equations.</summary>
+public abstract class TransformerModel : IDisposable
+{
+    readonly IDisposable? weightSource;
+
+    public ModelConfig Config { get; }
+    /// <summary>Type of the large weight matrices (float32 or bfloat16).</summary>
+    public ScalarType WeightType { get; }
+    public Device Device { get; }
+
+    protected TransformerModel(ModelConfig config, ScalarType weightType, Device device, IDisposable? weightSource)
+    {
+        if (weightType is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"weights are kept in float32 or bfloat16, not {weightType}");
+        Config = config;
+        WeightType = weightType;
+        Device = device;
+        this.weightSource = weightSource;
+    }
+
+    /// <summary>Gemma-2 layers that use a sliding window; none elsewhere.</summary>
+    protected virtual int? SlidingWindow => null;
+
+    /// <summary>Runs the model on a chunk; returns float32 logits [batch, seq (or 1), vocab]. With a cache,
+    /// attends to the cached columns and appends this chunk to it.</summary>
+    public Tensor Forward(ForwardInput input)
+    {
+        if (input.InputIds.dim() != 2) throw new ArgumentException("input ids must be [batch, seq]");
+        long seq = input.InputIds.shape[1];
+        long end = (input.Cache?.Length ?? 0) + seq;
+        if (end > Config.MaxPositions && Config.Architecture == Architecture.Gpt2)
+            throw new ArgumentException($"{end} positions exceed this model's {Config.MaxPositions} learned positions");
+        using var scope = NewDisposeScope();
+        var state = ForwardState.Create(input, Device, SlidingWindow);
+        var ids = input.InputIds.to(ScalarType.Int64, Device);
+        var hidden = Forward(ids, state, input.Cache); // [batch, seq, d] after the final norm
+        input.Cache?.Advance(seq);
+        if (input.LastLogitsOnly) hidden = hidden.narrow(1, seq - 1, 1);
+        return scope.MoveToOuter(Logits(hidden).to(ScalarType.Float32));
+    }
+
+    /// <summary>Runs the blocks; returns the final-normed hidden states [batch, seq, d].</summary>
+    private protected abstract Tensor Forward(Tensor ids, ForwardState state, KvCache? cache);
+
+    /// <summary>Unembeds final hidden states [batch, seq, d] to logits.</summary>
+    protected abstract Tensor Logits(Tensor hidden);
+
+    /// <summary>Bytes of all weight tensors as held in memory.</summary>
+    public abstract long WeightBytes { get; }
+
+    public KvCache NewCache(int initialCapacity = 256) => new(Config.LayerCount, initialCapacity);
+
+    protected static Tensor Embed(Tensor table, Tensor ids) =>
+        table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
+
+    protected static long Bytes(IEnumerable<Tensor> tensors) => tensors.Sum(t => t.NumberOfElements * t.ElementSize);
+
+    public void Dispose()
+    {
+        DisposeWeights();
+        weightSource?.Dispose(); // after the weights: zero-copy weights view its memory
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void DisposeWeights();
+}

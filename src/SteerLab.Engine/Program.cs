@@ -1,1 +1,3 @@
-Console.WriteLine("engine");
+using SteerLab.Engine.Cli;
+
+return await CliApp.RunAsync(args);

@@ -12,8 +12,8 @@ public delegate Tensor Intervention(Tensor activation, HookContext context);
 public delegate void ActivationReader(Tensor activation, HookContext context);
 
 /// <summary>The hooks attached to a forward pass, run in the order they were added at each hook point.
-/// An intervention with a position scope only changes tokens in that scope (padding never); when no token
-/// of a chunk is in scope it is not called at all.</summary>
+/// An intervention only changes the tokens in its position scope, and never left padding; when no token of a
+/// chunk is in scope it is not called at all.</summary>
 public sealed class HookSet
 {
     abstract record Entry;
@@ -56,9 +56,6 @@ public sealed class HookSet
             {
                 case ReaderEntry reader:
                     reader.Read(activation, context);
-                    break;
-                case InterventionEntry { Scope: PositionScope.All } all:
-                    activation = all.Edit(activation, context);
                     break;
                 case InterventionEntry scoped when tokens.NoneIn(scoped.Scope):
                     break;

@@ -30,7 +30,7 @@ public sealed class TokenPositions
     {
         PositionScope.Prompt => Enumerable.Range(0, rowMin.Length).All(b => rowMin[b] >= PromptLengths[b] || rowMax[b] < 0),
         PositionScope.Generated => Enumerable.Range(0, rowMin.Length).All(b => rowMax[b] < PromptLengths[b]),
-        _ => false,
+        _ => rowMax.All(max => max < 0),
     };
 
     /// <summary>True if every real token of this chunk is in <paramref name="scope"/>.</summary>
@@ -38,7 +38,7 @@ public sealed class TokenPositions
     {
         PositionScope.Prompt => Enumerable.Range(0, rowMin.Length).All(b => rowMin[b] >= 0 && rowMax[b] < PromptLengths[b]),
         PositionScope.Generated => Enumerable.Range(0, rowMin.Length).All(b => rowMin[b] >= PromptLengths[b]),
-        _ => true,
+        _ => rowMin.All(min => min >= 0),
     };
 
     /// <summary>[batch, seq] bool: the tokens in <paramref name="scope"/> (padding is never selected).</summary>

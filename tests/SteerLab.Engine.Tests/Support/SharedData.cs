@@ -33,6 +33,10 @@ public static class SharedData
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "SteerLab.sln"))) return dir.FullName;
+        // Built with --artifacts-path outside the repository: the build recorded where the sources were.
+        string? recorded = typeof(SharedData).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "SteerLab.sln"))) return Path.GetFullPath(recorded);
         throw new InvalidOperationException($"No SteerLab.sln above {AppContext.BaseDirectory}.");
     }
 }

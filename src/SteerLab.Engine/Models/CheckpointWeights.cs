@@ -46,12 +46,17 @@ public sealed class CheckpointWeights : IDisposable
             var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
             foreach (var entry in map.EnumerateObject())
             {
-                string shard = entry.Value.GetString() ?? "";
+                if (entry.Value.ValueKind != JsonValueKind.String)
+                    throw new ModelConfigException($"{indexPath}: weight_map.{entry.Name} must be a file name, found {entry.Value.GetRawText()}");
+                string shard = entry.Value.GetString()!;
                 if (shard.Length == 0 || shard != Path.GetFileName(shard))
                     throw new ModelConfigException($"{indexPath}: weight_map.{entry.Name} must name a file in the same folder, found '{shard}'");
                 if (!shards.TryGetValue(shard, out var file))
                 {
-                    file = SafetensorsFile.Open(Path.Combine(Directory, shard));
+                    string shardPath = Path.Combine(Directory, shard);
+                    if (!File.Exists(shardPath))
+                        throw new ModelConfigException($"{indexPath}: weight_map puts '{entry.Name}' in {shard}, but {shardPath} does not exist");
+                    file = SafetensorsFile.Open(shardPath);
                     shards[shard] = file;
                     files.Add(file);
                 }

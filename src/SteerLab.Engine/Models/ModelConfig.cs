@@ -60,6 +60,7 @@ public sealed record ModelConfig
     static ModelConfig ParseLlama(ConfigReader r)
     {
         int d = r.Int("hidden_size"), heads = r.Int("num_attention_heads");
+        RequireHeadDim(r, d, heads);
         var config = new ModelConfig
         {
             Architecture = Architecture.Llama,
@@ -86,6 +87,7 @@ public sealed record ModelConfig
     static ModelConfig ParseGemma2(ConfigReader r)
     {
         int d = r.Int("hidden_size"), heads = r.Int("num_attention_heads");
+        RequireHeadDim(r, d, heads);
         int headDim = r.Int("head_dim", d / heads);
         var config = new ModelConfig
         {
@@ -134,6 +136,13 @@ public sealed record ModelConfig
             EosIds = r.IntOrInts("eos_token_id"),
         };
         return Validated(config, r.Source);
+    }
+
+    /// <summary>Without an explicit head_dim the head size is hidden_size / heads, which must divide exactly.</summary>
+    static void RequireHeadDim(ConfigReader r, int d, int heads)
+    {
+        if (r.OptionalInt("head_dim") is null && (heads <= 0 || d % heads != 0))
+            throw new ModelConfigException($"{r.Source}: hidden_size {d} is not divisible by num_attention_heads {heads} and there is no head_dim");
     }
 
     static ModelConfig Validated(ModelConfig c, string source)

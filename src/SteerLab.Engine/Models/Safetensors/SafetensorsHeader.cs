@@ -110,7 +110,9 @@ public sealed class SafetensorsHeader
         }
         if (!element.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw new SafetensorsFormatException(path, $"{where}: 'data_offsets' must be [begin, end]");
-        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        // TryGetInt64 throws on a non-number, so check the kind first: ["0", "4"] is a format error, not a crash.
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
+            || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new SafetensorsFormatException(path, $"{where}: data_offsets must be integers with 0 <= begin <= end");
         if (end > dataLength)
             throw new SafetensorsFormatException(path, $"{where}: data_offsets [{begin}, {end}] lie outside the data section ({dataLength} bytes)");

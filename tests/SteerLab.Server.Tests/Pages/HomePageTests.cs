@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SteerLab.Server.Tests.Pages;
+
+/// <summary>The start page, requested over HTTP from the real host: it is prerendered on the server, so the
+/// engine card's content is in the first response.</summary>
+public sealed class HomePageTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+{
+    [Fact]
+    public async Task HomePage_IsServedWithTheEngineCardFilledFromTorchSharp()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("SteerLab", html);
+        Assert.Contains("data-testid=\"engine-card\"", html);
+        Assert.Contains("TorchSharp 0.107.0", html);
+        Assert.Contains("libtorch", html);
+        Assert.DoesNotContain("role=\"alert\"", html); // libtorch loaded: no error shown
+    }
+
+    [Fact]
+    public async Task HomePage_ListsTheModelRootsFromConfiguration()
+    {
+        using var configured = factory.WithWebHostBuilder(host =>
+        {
+            host.UseSetting("SteerLab:ModelRoots:0", "/srv/models/gemma");
+            host.UseSetting("SteerLab:ModelRoots:1", "/srv/models/llama");
+        });
+        using var client = configured.CreateClient();
+
+        var html = await client.GetStringAsync("/");
+
+        Assert.Contains("/srv/models/gemma", html);
+        Assert.Contains("/srv/models/llama", html);
+    }
+
+    [Fact]
+    public async Task UnknownAddress_Returns404WithTheNotFoundPage()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/no-such-page");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("There is no page at this address", html);
+    }
+
+    [Theory]
+    [InlineData("/_framework/blazor.web.js")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.js")]
+    [InlineData("/_content/SteerLab.Client/app.css")]
+    public async Task PageAssets_AreServed(string path)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

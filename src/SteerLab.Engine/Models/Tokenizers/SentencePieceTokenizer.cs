@@ -79,7 +79,8 @@ public sealed class SentencePieceTokenizer : ITextTokenizer
         bool expectingDummyPrefix = true, consumedDummyPrefix = false;
         foreach (int id in ids)
         {
-            if (special.SkippedByDecode.Contains(id) || !pieceOfId.TryGetValue(id, out var piece)) continue;
+            if (special.SkippedByDecode.Contains(id)) { consumedDummyPrefix = false; continue; } // control pieces, as SentencePiece
+            if (!pieceOfId.TryGetValue(id, out var piece)) continue;
             if (tokenizer.ByteFallback && MetaspaceBpe.TryParseByteToken(piece, out byte b)) { pendingBytes.Add(b); continue; }
             FlushBytes(pendingBytes, text);
             if (consumedDummyPrefix || text.Length > 0) expectingDummyPrefix = false;

@@ -11,13 +11,15 @@ readonly partial record struct StrictJsonNode(JsonElement Element, string Path, 
     {
         try
         {
-            using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(file),
-                new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            ReadOnlyMemory<byte> bytes = System.IO.File.ReadAllBytes(file);
+            if (bytes.Span.StartsWith("\uFEFF"u8)) bytes = bytes[3..]; // some editors write a UTF-8 byte order mark
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
             return new StrictJsonNode(document.RootElement.Clone(), "$", file);
         }
         catch (JsonException e)
         {
-            throw new TokenizerFormatException(file, $"line {e.LineNumber + 1}", $"not valid JSON ({e.Message})");
+            string where = e.LineNumber is { } line ? $"line {line + 1}" : "$";
+            throw new TokenizerFormatException(file, where, $"not valid JSON ({e.Message})");
         }
     }
 

@@ -9,6 +9,18 @@ public sealed class SentencePieceTokenizerTests
 {
     static SentencePieceTokenizer Load() => SentencePieceTokenizer.Load(SharedData.Require("stories260K/tokenizer.model"));
 
+    [SkippableTheory]
+    [InlineData("A", new[] { 1, 410, 447 })]
+    [InlineData(" x", new[] { 1, 410, 444 })]
+    [InlineData("I", new[] { 1, 359 })]
+    public void SingleCharacterTexts_AreEncoded(string text, int[] expected)
+    {
+        // Microsoft.ML.Tokenizers 2.0.1 alone returns no ids for one-character texts; "A." gives [1, 410, 447, 426].
+        var tokenizer = Load();
+        Assert.Equal(expected, tokenizer.Encode(text, addBos: true));
+        Assert.Equal(text.Trim(), tokenizer.Decode(expected));
+    }
+
     [SkippableFact]
     public void Encode_WithBos_MatchesLlama2cPromptIds()
     {

@@ -62,6 +62,11 @@ public sealed class SentencePieceTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text, bool addBos)
     {
         var ids = tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false).ToList();
+        // Microsoft.ML.Tokenizers 2.0.1 returns no ids for a text of one character ("A" → []). Apply SentencePiece's
+        // normalisation ourselves (trimmed, dummy prefix '▁', spaces as '▁') and encode without the library's.
+        if (ids.Count == 0 && text.Trim().Length > 0)
+            ids = tokenizer.EncodeToIds(MetaspaceBpe.Space + text.Trim().Replace(' ', MetaspaceBpe.Space), addBeginningOfSentence: false,
+                addEndOfSentence: false, considerPreTokenization: false, considerNormalization: false).ToList();
         // Added ourselves: the library returns no ids at all for "" even when asked for BOS.
         if (addBos && BosId is { } bos) ids.Insert(0, bos);
         return ids;

@@ -11,8 +11,10 @@ public static class CliApp
     {
         var root = new RootCommand("SteerLab engine: run language models on TorchSharp, with hooks for activation steering.");
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BuildVectorCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(BenchSteeringCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -43,7 +43,8 @@ public abstract class TransformerModel : IDisposable
         var ids = input.InputIds.to(ScalarType.Int64, Device);
         var hidden = Forward(ids, state, input.Cache); // [batch, seq, d] after the final norm
         input.Cache?.Advance(seq);
-        if (input.LastLogitsOnly) hidden = hidden.narrow(1, seq - 1, 1);
+        // A fresh tensor, not a strided view: a bf16 linear against a large unembedding is ~100× slower on the view.
+        if (input.LastLogitsOnly) hidden = empty([hidden.shape[0], 1, hidden.shape[2]], hidden.dtype, hidden.device).copy_(hidden.narrow(1, seq - 1, 1));
         return scope.MoveToOuter(Logits(hidden).to(ScalarType.Float32));
     }
 

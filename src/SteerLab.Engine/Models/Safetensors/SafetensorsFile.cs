@@ -66,9 +66,13 @@ public sealed class SafetensorsFile : IDisposable
         bool aligned = data % info.DType.ElementSize() == 0;
         if (target == stored && aligned)
             return MappedTensorFactory.View(data, info.Shape, stored);
-        // A conversion (or a misaligned span) needs new memory anyway: copy from the mapping.
-        using var source = aligned ? MappedTensorFactory.View(data, info.Shape, stored) : CopyUnaligned(info, data);
-        return source.to(target);
+        // A conversion (or a misaligned span) needs new memory anyway: copy from the mapping, then let the kernel drop
+        // the mapped pages so a converted checkpoint is not held twice (file pages + converted copy).
+        torch.Tensor converted;
+        using (var source = aligned ? MappedTensorFactory.View(data, info.Shape, stored) : CopyUnaligned(info, data))
+            converted = source.to(target);
+        MappedPages.Release(data, info.ByteLength);
+        return converted;
     }
 
     unsafe torch.Tensor CopyUnaligned(SafetensorsTensorInfo info, IntPtr data)

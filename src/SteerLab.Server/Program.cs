@@ -1,21 +1,31 @@
 using MudBlazor.Services;
 using SteerLab.Client;
 using SteerLab.Server;
+using SteerLab.Server.Api;
+using SteerLab.Server.Data;
 using SteerLab.Server.Engine;
-using SteerLab.Shared.Engine;
+using SteerLab.Server.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddOptions<SteerLabOptions>().BindConfiguration(SteerLabOptions.SectionName);
-builder.Services.AddSingleton<IEngineStatus, InProcessEngineStatus>();
+builder.Services.AddSteerLabOptions();
+// Order matters for the hosted services: the database is migrated before the job scheduler reads the queue.
+builder.Services.AddSteerLabDatabase();
+builder.Services.AddSteerLabEngine();
+builder.Services.AddSteerLabJobs();
+builder.Services.AddSteerLabApi();
 
 var app = builder.Build();
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStatusCodePagesForPeople("/not-found");
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapSteerLabApi();
+app.MapSteerLabEngineHub();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

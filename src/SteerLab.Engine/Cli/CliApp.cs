@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(BuildVectorCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(BenchSteeringCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

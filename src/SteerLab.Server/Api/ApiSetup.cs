@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace SteerLab.Server.Api;
+
+/// <summary>Wires the REST API: JSON with enum names ("Running", not 2), and its endpoint groups.</summary>
+public static class ApiSetup
+{
+    public static IServiceCollection AddSteerLabApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return services;
+    }
+
+    /// <summary>Paths answered to programs, not people: the REST API and the SignalR hubs.</summary>
+    public static bool IsForPrograms(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
+
+    /// <summary>Shows the HTML page at <paramref name="pagePath"/> for empty error responses of pages, but leaves the
+    /// API's and the hubs' status codes alone (re-executing a refused hub negotiation as a page turned 401 into 400).</summary>
+    public static IApplicationBuilder UseStatusCodePagesForPeople(this IApplicationBuilder app, string pagePath)
+    {
+        app.UseStatusCodePagesWithReExecute(pagePath, createScopeForStatusCodePages: true);
+        return app.Use((context, next) =>
+        {
+            if (IsForPrograms(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+                statusCodePages.Enabled = false;
+            return next(context);
+        });
+    }
+
+    public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapJobEndpoints();
+        return endpoints;
+    }
+}

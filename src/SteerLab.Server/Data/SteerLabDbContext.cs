@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using SteerLab.Shared.Jobs;
+
+namespace SteerLab.Server.Data;
+
+/// <summary>The workbench's database. One model for every provider; each provider has its own context subclass
+/// (<see cref="SqliteSteerLabDbContext"/>, <see cref="PostgresSteerLabDbContext"/>) only so that each keeps its own
+/// migrations, as EF Core recommends for several providers.</summary>
+public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ModelEntry> Models => Set<ModelEntry>();
+    public DbSet<SaeEntry> Saes => Set<SaeEntry>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<SteeringVectorEntity> Vectors => Set<SteeringVectorEntity>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // Every time is written as UTC; SQLite forgets the kind, so it is put back on reading.
+        conventions.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        conventions.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<ModelEntry>(e =>
+        {
+            e.Property(m => m.Name).HasMaxLength(200);
+            e.Property(m => m.Path).HasMaxLength(512);
+            e.Property(m => m.Architecture).HasMaxLength(32);
+            e.HasIndex(m => m.Name).IsUnique();
+            e.HasIndex(m => m.Path).IsUnique();
+        });
+        model.Entity<SaeEntry>(e =>
+        {
+            e.Property(s => s.Path).HasMaxLength(512);
+            e.Property(s => s.Format).HasMaxLength(64);
+            e.Property(s => s.Hook).HasMaxLength(128);
+            e.Property(s => s.Sha256).HasMaxLength(64);
+            e.Property(s => s.Model).HasMaxLength(512);
+            e.HasIndex(s => s.Path).IsUnique();
+        });
+        model.Entity<Dataset>(e =>
+        {
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.Description).HasMaxLength(4000);
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.HasIndex(d => d.ContentHash);
+            e.HasIndex(d => new { d.Name, d.ContentHash }).IsUnique();
+        });
+        model.Entity<SteeringVectorEntity>(e =>
+        {
+            e.ToTable("Vectors");
+            e.Property(v => v.Name).HasMaxLength(200);
+            e.Property(v => v.Method).HasMaxLength(16);
+            e.Property(v => v.Hook).HasMaxLength(128);
+            e.Property(v => v.Model).HasMaxLength(512);
+            e.Property(v => v.DatasetHash).HasMaxLength(64);
+            e.Property(v => v.SaeId).HasMaxLength(512);
+            e.HasIndex(v => v.Name);
+            e.HasIndex(v => v.Method);
+            e.HasIndex(v => v.Model);
+            e.HasIndex(v => v.DatasetHash);
+        });
+        model.Entity<Job>(e =>
+        {
+            e.Property(j => j.Kind).HasMaxLength(64);
+            e.Property(j => j.Model).HasMaxLength(512);
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.Message).HasMaxLength(1000);
+            e.Property(j => j.Error).HasMaxLength(4000);
+            e.Property(j => j.WorkerId).HasMaxLength(200);
+            e.Property(j => j.ServerInstance).HasMaxLength(200);
+            e.HasIndex(j => new { j.State, j.CreatedAt });
+        });
+        model.Entity<ChatSession>(e =>
+        {
+            e.Property(s => s.Title).HasMaxLength(200);
+            e.Property(s => s.Model).HasMaxLength(512);
+            e.HasMany(s => s.Messages).WithOne(m => m.Session).HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<ChatMessage>(e =>
+        {
+            e.Property(m => m.Role).HasMaxLength(16);
+            e.HasIndex(m => new { m.SessionId, m.Index }).IsUnique();
+        });
+    }
+}
+
+/// <summary>SQLite's context: migrations in Data/Migrations/Sqlite.</summary>
+public sealed class SqliteSteerLabDbContext(DbContextOptions<SqliteSteerLabDbContext> options) : SteerLabDbContext(options);
+
+/// <summary>PostgreSQL's context: migrations in Data/Migrations/Postgres.</summary>
+public sealed class PostgresSteerLabDbContext(DbContextOptions<PostgresSteerLabDbContext> options) : SteerLabDbContext(options);
+
+sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

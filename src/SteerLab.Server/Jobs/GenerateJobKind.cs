@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SteerLab.Engine.Worker;
+using SteerLab.Shared.Engine;
+
+namespace SteerLab.Server.Jobs;
+
+/// <summary>"generate": continue a prompt with a model (<see cref="GenerateJobParameters"/>). Idempotent: it only
+/// computes, and greedy or seeded sampling gives the same tokens when it is run again.</summary>
+public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoots modelRoots) : IJobKind
+{
+    public const int MaxPromptTokens = 32_768;
+    public const int MaxPromptCharacters = 200_000;
+
+    public string Name => EngineJobKinds.Generate;
+    public bool IsIdempotent => true;
+
+    public JobKindValidation Validate(JsonElement parameters)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+
+        if (parameters.ValueKind != JsonValueKind.Object)
+            return JobKindValidation.Invalid(new Dictionary<string, string[]> { ["parameters"] = ["the parameters must be a JSON object"] });
+        GenerateJobParameters? p;
+        try { p = parameters.Deserialize<GenerateJobParameters>(EngineJobJson.Options); }
+        catch (JsonException e) { return JobKindValidation.Invalid(new Dictionary<string, string[]> { ["parameters"] = [e.Message] }); }
+        if (p is null) return JobKindValidation.Invalid(new Dictionary<string, string[]> { ["parameters"] = ["the parameters must be a JSON object"] });
+
+        var settings = options.Value;
+        if (ModelRoots.CheckName(p.Model) is { } nameProblem) Add("model", nameProblem);
+        else if (settings.Engine.Mode == EngineOptions.InProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) Add("model", problem!);
+
+        if ((p.Prompt is null) == (p.PromptIds is null)) Add("prompt", "give exactly one of prompt (text) and promptIds (token ids)");
+        if (p.Prompt is { Length: > MaxPromptCharacters }) Add("prompt", $"the prompt is longer than {MaxPromptCharacters} characters");
+        if (p.PromptIds is { } ids)
+        {
+            if (ids.Length is 0 or > MaxPromptTokens) Add("promptIds", $"give 1 to {MaxPromptTokens} token ids");
+            if (ids.Any(id => id < 0)) Add("promptIds", "token ids must be ≥ 0");
+        }
+        if (p.MaxNewTokens < 1 || p.MaxNewTokens > settings.Jobs.MaxNewTokens)
+            Add("maxNewTokens", $"must be between 1 and {settings.Jobs.MaxNewTokens}, got {p.MaxNewTokens}");
+        if (!double.IsFinite(p.Temperature) || p.Temperature < 0 || p.Temperature > 100) Add("temperature", $"must be a number in [0, 100] (0 = greedy), got {p.Temperature}");
+        if (p.TopK < 0) Add("topK", $"must be ≥ 0 (0 = off), got {p.TopK}");
+        if (!(p.TopP > 0 && p.TopP <= 1)) Add("topP", $"must be in (0, 1], got {p.TopP}");
+
+        return errors.Count > 0
+            ? JobKindValidation.Invalid(errors)
+            : JobKindValidation.Valid(JsonSerializer.Serialize(p, EngineJobJson.Options), p.Model);
+    }
+}

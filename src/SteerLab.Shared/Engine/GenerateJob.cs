@@ -1,0 +1,35 @@
+namespace SteerLab.Shared.Engine;
+
+/// <summary>Parameters of a "generate" job: continue one prompt (text, or token ids) with a model.</summary>
+/// <param name="Model">A model folder relative to a model root ("stories260K", "google/gemma-2-2b").</param>
+/// <param name="Prompt">Prompt text; needs a tokenizer in the model folder. Exactly one of this and
+/// <paramref name="PromptIds"/>.</param>
+/// <param name="PromptIds">The prompt as token ids (BOS included if wanted).</param>
+/// <param name="MaxNewTokens">How many tokens to generate at most.</param>
+/// <param name="Temperature">0 = greedy.</param>
+/// <param name="TopK">0 = off.</param>
+/// <param name="TopP">1 = off.</param>
+/// <param name="Seed">Sampling seed: the same seed gives the same tokens.</param>
+public sealed record GenerateJobParameters(
+    string Model,
+    string? Prompt = null,
+    int[]? PromptIds = null,
+    int MaxNewTokens = 64,
+    double Temperature = 0,
+    int TopK = 0,
+    double TopP = 1.0,
+    long Seed = 0);
+
+/// <summary>What a "generate" job produced.</summary>
+/// <param name="PromptIds">The prompt's token ids (encoded from the text when it was given as text).</param>
+/// <param name="NewIds">The generated ids, without the stop token.</param>
+/// <param name="Text">The generated text; null when the model has no tokenizer.</param>
+/// <param name="Finish">"length" (max new tokens reached) or "stop" (a stop token was produced).</param>
+/// <param name="StopId">The stop token, when <paramref name="Finish"/> is "stop".</param>
+public sealed record GenerateJobResult(
+    string Model,
+    int[] PromptIds,
+    int[] NewIds,
+    string? Text,
+    string Finish,
+    int? StopId);

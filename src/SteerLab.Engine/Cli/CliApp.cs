@@ -16,11 +16,12 @@ public static class CliApp
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(BenchSteeringCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(TrainSaeCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or IOException or UnauthorizedAccessException or KeyNotFoundException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -78,10 +78,6 @@ public sealed class Gpt2 : TransformerModel
 
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.TokenEmbedding);
 
-    public override long WeightBytes => Bytes(w.Layers.SelectMany(l => l.All).Concat([w.TokenEmbedding, w.PositionEmbedding, w.FinalNormWeight, w.FinalNormBias]));
-
-    protected override void DisposeWeights()
-    {
-        foreach (var t in w.Layers.SelectMany(l => l.All).Concat([w.TokenEmbedding, w.PositionEmbedding, w.FinalNormWeight, w.FinalNormBias])) t.Dispose();
-    }
+    protected override IEnumerable<Tensor> WeightTensors =>
+        w.Layers.SelectMany(l => l.All).Concat([w.TokenEmbedding, w.PositionEmbedding, w.FinalNormWeight, w.FinalNormBias]);
 }

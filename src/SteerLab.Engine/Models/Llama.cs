@@ -66,30 +66,13 @@ public sealed class Llama : TransformerModel
         return AttentionMath.RmsNorm(x, w.FinalNorm, Config.NormEps);
     }
 
-    Tensor Attention(int l, LayerWeights layer, Tensor h, ForwardState s, Tensor cos, Tensor sin, KvCache? cache)
-    {
-        long b = s.Batch, t = s.Seq, hd = Config.HeadDim;
-        var q = linear(h, layer.Q).view(b, t, Config.HeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
-        var k = linear(h, layer.K).view(b, t, Config.KvHeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
-        var v = linear(h, layer.V).view(b, t, Config.KvHeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
-        if (cache is not null) (k, v) = cache.Append(l, k, v);
-        var attended = AttentionMath.Attend(q, k, v, s.Mask, 1.0 / Math.Sqrt(hd), softcap: null);
-        return linear(attended.to(WeightType), layer.O);
-    }
+    Tensor Attention(int l, LayerWeights layer, Tensor h, ForwardState s, Tensor cos, Tensor sin, KvCache? cache) =>
+        RotaryAttention(l, h, layer.Q, layer.K, layer.V, layer.O, s, cos, sin, cache, s.Mask, 1.0 / Math.Sqrt(Config.HeadDim), softcap: null);
 
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.LmHead);
 
-    public override long WeightBytes =>
-        Bytes(w.Layers.SelectMany(l => l.All).Append(w.Embedding).Append(w.FinalNorm)) + (ReferenceEquals(w.LmHead, w.Embedding) ? 0 : Bytes([w.LmHead]));
+    protected override IEnumerable<Tensor> WeightTensors =>
+        w.Layers.SelectMany(l => l.All).Concat([w.Embedding, w.FinalNorm]).Concat(ReferenceEquals(w.LmHead, w.Embedding) ? [] : [w.LmHead]);
 
-    protected override void DisposeWeights()
-    {
-        foreach (var t in w.Layers.SelectMany(l => l.All)) t.Dispose();
-        w.Embedding.Dispose();
-        w.FinalNorm.Dispose();
-        if (!ReferenceEquals(w.LmHead, w.Embedding)) w.LmHead.Dispose();
-        rope.Dispose();
-    }
+    protected override void DisposeExtras() => rope.Dispose();
 }

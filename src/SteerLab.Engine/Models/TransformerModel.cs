@@ -1,6 +1,7 @@
 using SteerLab.Engine.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace SteerLab.Engine.Models;
 
@@ -54,8 +55,11 @@ public abstract class TransformerModel : IDisposable
     /// <summary>Unembeds final hidden states [batch, seq, d] to logits.</summary>
     protected abstract Tensor Logits(Tensor hidden);
 
+    /// <summary>Every weight tensor once (a tied head is the embedding table, listed once).</summary>
+    protected abstract IEnumerable<Tensor> WeightTensors { get; }
+
     /// <summary>Bytes of all weight tensors as held in memory.</summary>
-    public abstract long WeightBytes { get; }
+    public long WeightBytes => Bytes(WeightTensors);
 
     public KvCache NewCache(int initialCapacity = 256) => new(Config.LayerCount, initialCapacity);
 
@@ -64,12 +68,30 @@ public abstract class TransformerModel : IDisposable
 
     protected static long Bytes(IEnumerable<Tensor> tensors) => tensors.Sum(t => t.NumberOfElements * t.ElementSize);
 
+    /// <summary>Grouped-query self-attention with rotary positions (Llama, Gemma-2): project, rotate q and k, append to
+    /// the cache, attend in float32, project out.</summary>
+    private protected Tensor RotaryAttention(int layer, Tensor h, Tensor wq, Tensor wk, Tensor wv, Tensor wo, ForwardState s,
+        Tensor cos, Tensor sin, KvCache? cache, Tensor? mask, double scale, double? softcap)
+    {
+        long b = s.Batch, t = s.Seq, hd = Config.HeadDim;
+        var q = linear(h, wq).view(b, t, Config.HeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
+        var k = linear(h, wk).view(b, t, Config.KvHeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
+        var v = linear(h, wv).view(b, t, Config.KvHeadCount, hd).transpose(1, 2).to(ScalarType.Float32);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        if (cache is not null) (k, v) = cache.Append(layer, k, v);
+        var attended = AttentionMath.Attend(q, k, v, mask, scale, softcap);
+        return linear(attended.to(WeightType), wo);
+    }
+
     public void Dispose()
     {
-        DisposeWeights();
+        foreach (var tensor in WeightTensors) tensor.Dispose();
+        DisposeExtras();
         weightSource?.Dispose(); // after the weights: zero-copy weights view its memory
         GC.SuppressFinalize(this);
     }
 
-    protected abstract void DisposeWeights();
+    /// <summary>Anything an architecture owns besides its weights (rotary tables).</summary>
+    protected virtual void DisposeExtras() { }
 }

@@ -1,11 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace SteerLab.Server.Tests.Pages;
 
 /// <summary>The start page, requested over HTTP from the real host: it is prerendered on the server, so the
 /// engine card's content is in the first response.</summary>
-public sealed class HomePageTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class HomePageTests(HomePageTests.Host factory) : IClassFixture<HomePageTests.Host>
 {
     [Fact]
     public async Task HomePage_IsServedWithTheEngineCardFilledFromTorchSharp()
@@ -63,5 +64,19 @@ public sealed class HomePageTests(WebApplicationFactory<Program> factory) : ICla
         using var response = await client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The real host with its database in a temporary folder (not under the project's content root).</summary>
+    public sealed class Host : WebApplicationFactory<Program>
+    {
+        readonly string dataFolder = Directory.CreateTempSubdirectory("steerlab-home-test-").FullName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting("SteerLab:DataFolder", dataFolder);
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing) Directory.Delete(dataFolder, recursive: true);
+        }
     }
 }

@@ -23,7 +23,6 @@ public sealed class HookSet
     readonly Dictionary<HookPoint, List<Entry>> entries = [];
 
     public bool IsEmpty => entries.Count == 0;
-    public IEnumerable<HookPoint> Points => entries.Keys;
 
     public HookSet Intervene(HookPoint point, Intervention edit, PositionScope scope = PositionScope.All)
     {

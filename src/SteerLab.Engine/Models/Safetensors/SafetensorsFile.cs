@@ -17,13 +17,11 @@ public sealed class SafetensorsFile : IDisposable
     public SafetensorsHeader Header { get; }
     public IReadOnlyDictionary<string, SafetensorsTensorInfo> Tensors => Header.Tensors;
     public IReadOnlyDictionary<string, string> Metadata => Header.Metadata;
-    public long FileLength { get; }
 
-    unsafe SafetensorsFile(string path, SafetensorsHeader header, long fileLength, MemoryMappedFile map, MemoryMappedViewAccessor view)
+    unsafe SafetensorsFile(string path, SafetensorsHeader header, MemoryMappedFile map, MemoryMappedViewAccessor view)
     {
         Path = path;
         Header = header;
-        FileLength = fileLength;
         this.map = map;
         this.view = view;
         byte* pointer = null;
@@ -44,7 +42,7 @@ public sealed class SafetensorsFile : IDisposable
         try
         {
             var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.CopyOnWrite);
-            return new SafetensorsFile(path, header, length, map, view);
+            return new SafetensorsFile(path, header, map, view);
         }
         catch
         {

@@ -76,7 +76,8 @@ public sealed class HomePageTests(HomePageTests.Host factory) : IClassFixture<Ho
         protected override void Dispose(bool disposing)
         {
             base.Dispose(disposing);
-            if (disposing) Directory.Delete(dataFolder, recursive: true);
+            // The factory may be disposed more than once (Dispose and DisposeAsync).
+            if (disposing && Directory.Exists(dataFolder)) Directory.Delete(dataFolder, recursive: true);
         }
     }
 }

@@ -1,6 +1,6 @@
-namespace SteerLab.Server.Tests.Support;
+namespace SteerLab.TestSupport;
 
-/// <summary>(The same helper as the engine tests'.) Locates <c>../shared/data</c> next to the repository root (the folder holding SteerLab.sln).
+/// <summary>Shared by the test projects (linked into each). Locates <c>../shared/data</c> next to the repository root (the folder holding SteerLab.sln).
 /// Tests that need it skip with a clear message when it is absent, except under CI (CI=true), where
 /// absence is a failure.</summary>
 public static class SharedData

@@ -22,6 +22,10 @@ RUN dotnet publish src/SteerLab.Server/SteerLab.Server.csproj -c Release --no-re
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app
 COPY --from=build /app/publish .
+# The SQLite database and caches live under /app/data (SteerLab:DataFolder), owned by the non-root app user;
+# mount a volume there to keep them across containers.
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+VOLUME /app/data
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080
 USER $APP_UID

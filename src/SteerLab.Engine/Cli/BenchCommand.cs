@@ -17,7 +17,7 @@ static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object with every number instead of tables" };
         var quick = new Option<bool>("--quick") { Description = "Fewer timed runs and decode steps" };
-        var threads = ThreadsOption();
+        var threads = CliThreads.Option();
         var command = new Command("bench", "Measure prefill and decode tokens/s (f32 and bf16) of random GPT-2 small and a 2-layer Gemma-2-2B slice " +
             "against the memory-bandwidth bound, and peak resident memory when loading a checkpoint");
         command.Options.Add(json);
@@ -26,7 +26,7 @@ static class BenchCommand
         command.Subcommands.Add(CreateLoadProbe());
         command.SetAction(parse =>
         {
-            int? threadCount = ApplyThreads(parse.GetValue(threads));
+            int? threadCount = CliThreads.Apply(parse.GetValue(threads));
             string[] probeExtras = threadCount is int n ? ["--threads", n.ToString(CultureInfo.InvariantCulture)] : [];
             var options = new BenchOptions(parse.GetValue(quick), ["bench", LoadProbeName], probeExtras);
             var report = EngineBenchmark.Run(options, message => Console.Error.WriteLine($"[bench] {message}"));
@@ -40,40 +40,18 @@ static class BenchCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder (config.json + safetensors)", Required = true };
         var dtype = new Option<string>("--dtype") { Description = "f32 or bf16", DefaultValueFactory = _ => "f32" };
-        var threads = ThreadsOption();
+        var threads = CliThreads.Option();
         var command = new Command(LoadProbeName, "Load a model and print resident memory (VmRSS/VmHWM) as one JSON line") { Hidden = true };
         command.Options.Add(model);
         command.Options.Add(dtype);
         command.Options.Add(threads);
         command.SetAction(parse =>
         {
-            ApplyThreads(parse.GetValue(threads));
+            CliThreads.Apply(parse.GetValue(threads));
             var reading = LoadMemoryProbe.Run(parse.GetValue(model)!, CliDTypes.Parse(parse.GetValue(dtype)!));
             Console.WriteLine(JsonSerializer.Serialize(reading, BenchJson.Compact));
             return 0;
         });
         return command;
-    }
-
-    static Option<int?> ThreadsOption()
-    {
-        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: torch's choice)" };
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0) result.AddError("--threads must be a positive number");
-        });
-        return threads;
-    }
-
-    /// <summary>Sets torch's thread count for this thread (the setting is per thread; 0 would abort the process,
-    /// hence the validator above and the check here).</summary>
-    static int? ApplyThreads(int? threads)
-    {
-        if (threads is int n)
-        {
-            if (n <= 0) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be positive");
-            torch.set_num_threads(n);
-        }
-        return threads;
     }
 }

@@ -7,7 +7,7 @@ using SteerLab.Engine.Models.Tokenizers;
 namespace SteerLab.Engine.Cli;
 
 /// <summary><c>generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) --max-new-tokens N [--temperature T]
-/// [--top-k K] [--top-p P] [--seed S] [--dtype f32|bf16] [--json]</c>: continues one prompt, streaming text
+/// [--top-k K] [--top-p P] [--seed S] [--dtype f32|bf16] [--threads N] [--json]</c>: continues one prompt, streaming text
 /// to stdout, or with --json printing <c>{"tokens": [prompt and continuation ids], "text": "..."}</c>.</summary>
 static class GenerateCommand
 {
@@ -23,16 +23,20 @@ static class GenerateCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype") { Description = "Weight type: f32 or bf16", DefaultValueFactory = _ => "f32" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {tokens, text}" };
-        var command = new Command("generate", "Continue a prompt with a model") { model, prompt, promptIds, maxNew, temperature, topK, topP, seed, dtype, json };
+        var threads = CliThreads.Option();
+        var command = new Command("generate", "Continue a prompt with a model") { model, prompt, promptIds, maxNew, temperature, topK, topP, seed, dtype, json, threads };
         command.Validators.Add(result =>
         {
             if ((result.GetValue(prompt) is null) == (result.GetValue(promptIds) is null))
                 result.AddError("give exactly one of --prompt and --prompt-ids");
         });
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(
-            parse.GetValue(model)!.FullName, parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(maxNew),
-            new SamplingSettings(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed)),
-            CliDTypes.Parse(parse.GetValue(dtype)!), parse.GetValue(json), cancellation)));
+        command.SetAction((parse, cancellation) =>
+        {
+            CliThreads.Apply(parse.GetValue(threads));
+            return Task.FromResult(Run(parse.GetValue(model)!.FullName, parse.GetValue(prompt), parse.GetValue(promptIds), parse.GetValue(maxNew),
+                new SamplingSettings(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed)),
+                CliDTypes.Parse(parse.GetValue(dtype)!), parse.GetValue(json), cancellation));
+        });
         return command;
     }
 

@@ -43,8 +43,8 @@ static class GenerateCommand
     static int Run(string modelDir, string? promptText, string? promptIds, int maxNew, SamplingSettings sampling,
         TorchSharp.torch.ScalarType dtype, bool json, CancellationToken cancellation)
     {
-        using var model = ModelLoader.Load(modelDir, dtype);
-        var tokenizer = TokenizerLoader.Load(ModelDirectory.Resolve(modelDir));
+        using var loaded = LoadedModel.Open(modelDir, dtype);
+        var (model, tokenizer) = (loaded.Model, loaded.Tokenizer);
         IReadOnlyList<int> ids;
         if (promptIds is not null) ids = ParseIds(promptIds);
         else if (tokenizer is null) throw new ArgumentException($"{modelDir} has no tokenizer: give the prompt as --prompt-ids");

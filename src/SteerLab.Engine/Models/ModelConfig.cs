@@ -57,14 +57,31 @@ public sealed record ModelConfig
         };
     }
 
-    static ModelConfig ParseLlama(ConfigReader r)
+    static ModelConfig ParseLlama(ConfigReader r) => Validated(
+        RotaryDecoder(r, Architecture.Llama, "llama", maxPositions: 2048, tiedByDefault: false) with { RopeScaling = r.Llama3RopeScaling() },
+        r.Source);
+
+    static ModelConfig ParseGemma2(ConfigReader r)
+    {
+        var config = RotaryDecoder(r, Architecture.Gemma2, "gemma2", maxPositions: 8192, tiedByDefault: true);
+        return Validated(config with
+        {
+            QueryPreAttnScalar = r.Double("query_pre_attn_scalar", config.HeadDim),
+            AttnLogitSoftcap = r.OptionalDouble("attn_logit_softcapping"),
+            FinalLogitSoftcap = r.OptionalDouble("final_logit_softcapping"),
+            SlidingWindow = r.OptionalInt("sliding_window"),
+        }, r.Source);
+    }
+
+    /// <summary>The keys Llama and Gemma-2 configs share (Hugging Face names), with each architecture's defaults.</summary>
+    static ModelConfig RotaryDecoder(ConfigReader r, Architecture architecture, string modelType, int maxPositions, bool tiedByDefault)
     {
         int d = r.Int("hidden_size"), heads = r.Int("num_attention_heads");
         RequireHeadDim(r, d, heads);
-        var config = new ModelConfig
+        return new ModelConfig
         {
-            Architecture = Architecture.Llama,
-            ModelType = r.String("model_type", "llama"),
+            Architecture = architecture,
+            ModelType = r.String("model_type", modelType),
             DModel = d,
             LayerCount = r.Int("num_hidden_layers"),
             HeadCount = heads,
@@ -72,47 +89,14 @@ public sealed record ModelConfig
             HeadDim = r.Int("head_dim", d / heads),
             FeedForwardDim = r.Int("intermediate_size"),
             VocabSize = r.Int("vocab_size"),
-            MaxPositions = r.Int("max_position_embeddings", 2048),
+            MaxPositions = r.Int("max_position_embeddings", maxPositions),
             NormEps = r.Double("rms_norm_eps", 1e-6),
             RopeTheta = r.Double("rope_theta", 10000),
-            RopeScaling = r.Llama3RopeScaling(),
-            TieWordEmbeddings = r.Bool("tie_word_embeddings", false),
+            TieWordEmbeddings = r.Bool("tie_word_embeddings", tiedByDefault),
             BosId = r.OptionalInt("bos_token_id"),
             EosIds = r.IntOrInts("eos_token_id"),
             PadId = r.OptionalInt("pad_token_id"),
         };
-        return Validated(config, r.Source);
-    }
-
-    static ModelConfig ParseGemma2(ConfigReader r)
-    {
-        int d = r.Int("hidden_size"), heads = r.Int("num_attention_heads");
-        RequireHeadDim(r, d, heads);
-        int headDim = r.Int("head_dim", d / heads);
-        var config = new ModelConfig
-        {
-            Architecture = Architecture.Gemma2,
-            ModelType = r.String("model_type", "gemma2"),
-            DModel = d,
-            LayerCount = r.Int("num_hidden_layers"),
-            HeadCount = heads,
-            KvHeadCount = r.Int("num_key_value_heads", heads),
-            HeadDim = headDim,
-            FeedForwardDim = r.Int("intermediate_size"),
-            VocabSize = r.Int("vocab_size"),
-            MaxPositions = r.Int("max_position_embeddings", 8192),
-            NormEps = r.Double("rms_norm_eps", 1e-6),
-            RopeTheta = r.Double("rope_theta", 10000),
-            TieWordEmbeddings = r.Bool("tie_word_embeddings", true),
-            QueryPreAttnScalar = r.Double("query_pre_attn_scalar", headDim),
-            AttnLogitSoftcap = r.OptionalDouble("attn_logit_softcapping"),
-            FinalLogitSoftcap = r.OptionalDouble("final_logit_softcapping"),
-            SlidingWindow = r.OptionalInt("sliding_window"),
-            BosId = r.OptionalInt("bos_token_id"),
-            EosIds = r.IntOrInts("eos_token_id"),
-            PadId = r.OptionalInt("pad_token_id"),
-        };
-        return Validated(config, r.Source);
     }
 
     static ModelConfig ParseGpt2(ConfigReader r)

@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(BenchSteeringCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(TrainSaeCommand.Create());
+        root.Subcommands.Add(TrainDemoCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SteerLab.Engine.Demo;
 using SteerLab.Engine.Worker;
 using SteerLab.Server.Engine.Workers;
 using SteerLab.Shared.Engine;
@@ -15,9 +16,8 @@ public static class EngineSetup
     public static IServiceCollection AddSteerLabEngine(this IServiceCollection services)
     {
         services.AddSingleton<IEngineStatus, InProcessEngineStatus>();
-        // Model roots in configuration may be relative: to the content root, like the data folder.
-        services.AddSingleton(sp => new ModelRoots(sp.GetRequiredService<IOptions<SteerLabOptions>>().Value.ModelRoots
-            .Select(root => Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, root))));
+        services.AddSingleton(sp => EffectiveModelRoots(sp.GetRequiredService<IOptions<SteerLabOptions>>().Value,
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton(sp => new LoadedModels(
             EngineWeightTypes.Parse(sp.GetRequiredService<IOptions<SteerLabOptions>>().Value.Engine.WeightType), keepIdle: 1));
         services.AddSingleton<EngineJobExecutor>();
@@ -33,6 +33,14 @@ public static class EngineSetup
             .AddAuthenticationSchemes(WorkerKeyAuthentication.SchemeName)
             .RequireRole(WorkerKeyAuthentication.WorkerRole));
         return services;
+    }
+
+    /// <summary>The configured model roots (relative ones are relative to the content root, like the data folder); with
+    /// none configured, the built-in demo folder, so a fresh install has a model to work with offline.</summary>
+    public static ModelRoots EffectiveModelRoots(SteerLabOptions options, string contentRoot)
+    {
+        if (options.ModelRoots.Length > 0) return new ModelRoots(options.ModelRoots.Select(root => Path.Combine(contentRoot, root)));
+        return new ModelRoots(DemoAssets.FindFolder() is { } demo ? [demo] : []);
     }
 
     public static IEndpointRouteBuilder MapSteerLabEngineHub(this IEndpointRouteBuilder endpoints)

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Microsoft.Extensions.Options;
+using SteerLab.Engine.Worker;
 using SteerLab.Shared.Engine;
 using TorchSharp;
 
@@ -7,7 +7,7 @@ namespace SteerLab.Server.Engine;
 
 /// <summary>Reports the engine that runs inside the server process: asks TorchSharp (loading libtorch on
 /// first use) which device it can use and how many threads it computes with.</summary>
-public sealed class InProcessEngineStatus(IOptions<SteerLabOptions> options, ILogger<InProcessEngineStatus> logger)
+public sealed class InProcessEngineStatus(ModelRoots roots, ILogger<InProcessEngineStatus> logger)
     : IEngineStatus
 {
     private static readonly string TorchSharpVersion =
@@ -17,7 +17,7 @@ public sealed class InProcessEngineStatus(IOptions<SteerLabOptions> options, ILo
 
     public Task<EngineStatusReport> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var modelRoots = options.Value.ModelRoots;
+        var modelRoots = roots.Folders;
         try
         {
             // The first TorchSharp call loads the native libraries; a missing or incompatible libtorch throws here.

@@ -93,9 +93,10 @@ public static class LanguageModelTrainer
     }
 
     /// <summary>Rows of BOS + (context − 1) stream tokens at offsets drawn from (seed, step); targets are the next tokens.</summary>
-    static (Tensor Inputs, Tensor Targets) Batch(int[] stream, LlamaTrainingOptions o, int bosId, int step)
+    internal static (Tensor Inputs, Tensor Targets) Batch(int[] stream, LlamaTrainingOptions o, int bosId, int step)
     {
-        var random = new Random(HashCode.Combine(o.Seed, step));
+        // Not HashCode.Combine: its seed is random per process, and a batch must be the same in every run and after a resume.
+        var random = new Random(unchecked((int)(o.Seed * 1_000_003 + step)));
         int rows = o.BatchSequences, length = o.Context;
         var inputs = new long[rows * length];
         var targets = new long[rows * length];

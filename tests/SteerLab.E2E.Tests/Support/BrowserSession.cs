@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+using SteerLab.TestSupport;
+
+namespace SteerLab.E2E.Tests.Support;
+
+/// <summary>Debian's chromium driven by Playwright (never Playwright's own browser download), one page, and a screenshot
+/// folder named after the test: <c>artifacts/screenshots/&lt;test&gt;/</c> at the repository root.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    readonly IPlaywright playwright;
+    readonly IBrowser browser;
+    int shots;
+
+    public IPage Page { get; }
+    public string ScreenshotFolder { get; }
+
+    BrowserSession(IPlaywright playwright, IBrowser browser, IPage page, string screenshotFolder)
+    {
+        this.playwright = playwright;
+        this.browser = browser;
+        Page = page;
+        ScreenshotFolder = screenshotFolder;
+    }
+
+    /// <summary>Skips the test when chromium is not installed, except under CI (where <c>.ci/run</c> installs it).</summary>
+    public static async Task<BrowserSession> OpenAsync(string testName)
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            if (SharedData.IsCi) throw new InvalidOperationException($"{ChromiumPath} is missing; .ci/run installs Debian's chromium");
+            Skip.If(true, $"{ChromiumPath} is not installed (apt-get install -y chromium)");
+        }
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        string folder = Path.Combine(SharedData.RepositoryRoot, "artifacts", "screenshots", testName);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        return new BrowserSession(playwright, browser, page, folder);
+    }
+
+    /// <summary>Opens a page of the app and waits until its Blazor circuit is interactive (blazor.web.js has started and
+    /// the server has rendered the page's components over the circuit).</summary>
+    public async Task GoToAsync(Uri baseUri, string path)
+    {
+        await Page.GotoAsync(new Uri(baseUri, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+    }
+
+    /// <summary>A full-page screenshot, numbered in order: <c>01-name.png</c>.</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        string path = Path.Combine(ScreenshotFolder, $"{++shots:00}-{name}.png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+}

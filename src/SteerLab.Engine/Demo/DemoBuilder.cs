@@ -132,6 +132,8 @@ public sealed class DemoBuilder(DemoBuildOptions options, Action<string> status,
                     Name = DemoAssets.VectorName(contrast, method),
                     CreatedBy = "steerlab train-demo",
                 }, cancellation: cancellation) with { Description = contrast.Description };
+                // The SAE is named by where it sits in the demo folder (a model root), not by this machine's path to it.
+                if (vector.Sae is { } sae) vector = vector with { Sae = sae with { Release = DemoAssets.ModelName, Id = DemoAssets.SaeFolderName } };
                 string path = Path.Combine(VectorFolder, DemoAssets.VectorFileName(contrast, method));
                 using (var file = File.Create(path)) VectorDocument.Write(vector, file);
                 status($"vector {vector.Name}: {(vector.IsSparse ? $"{vector.Sparse!.Indices.Length} features" : $"norm {Math.Sqrt(vector.Dense!.Sum(x => (double)x * x)):F3}")}");

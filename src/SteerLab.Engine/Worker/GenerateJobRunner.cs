@@ -19,8 +19,8 @@ static class GenerateJobRunner
         using var lease = models.Acquire(modelDir, cancellation);
         var tokenizer = lease.Tokenizer;
 
-        IReadOnlyList<int> promptIds = parameters.PromptIds
-            ?? (tokenizer ?? throw new ArgumentException($"model '{modelName}' has no tokenizer: give the prompt as token ids")).Encode(parameters.Prompt ?? "", addBos: true);
+        IReadOnlyList<int> promptIds = parameters.PromptIds ?? EncodePrompt(parameters, lease, modelDir, modelName);
+        using var steering = JobSteering.Plan(parameters, lease.Model, roots);
         var stopIds = lease.Model.Config.EosIds.Concat(tokenizer?.StopIds ?? []).ToHashSet();
         var decoder = tokenizer is null ? null : new TokenStreamDecoder(tokenizer, promptIds);
         var text = new System.Text.StringBuilder();
@@ -31,6 +31,7 @@ static class GenerateJobRunner
             MaxNewTokens = max,
             Sampling = new SamplingSettings(parameters.Temperature, parameters.TopK, parameters.TopP, parameters.Seed),
             StopIds = stopIds,
+            Hooks = steering?.Hooks,
         };
         var sequence = new TokenGenerator(lease.Model).Generate(generationRequest, token =>
         {
@@ -54,5 +55,15 @@ static class GenerateJobRunner
             sequence.Finish == FinishReason.Stop ? "stop" : "length",
             sequence.StopId);
         return JsonSerializer.Serialize(result, EngineJobJson.Options);
+    }
+
+    /// <summary>The prompt text, or the conversation through the model's chat template (which may add BOS itself).</summary>
+    static IReadOnlyList<int> EncodePrompt(GenerateJobParameters parameters, ModelLease lease, string modelDir, string modelName)
+    {
+        var tokenizer = lease.Tokenizer ?? throw new ArgumentException($"model '{modelName}' has no tokenizer: give the prompt as token ids");
+        if (parameters.Messages is not { } messages) return tokenizer.Encode(parameters.Prompt ?? "", addBos: true);
+        var template = ChatTemplate.Detect(lease.Model.Config.ModelType, TokenizerConfig.Read(modelDir).ChatTemplate);
+        string text = template.Apply(messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(), addGenerationPrompt: true);
+        return tokenizer.Encode(text, addBos: !template.IncludesBos);
     }
 }

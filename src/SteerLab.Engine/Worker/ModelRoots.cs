@@ -50,6 +50,26 @@ public sealed class ModelRoots
         return modelDir;
     }
 
+    /// <summary>An SAE folder (or file) named relative to a root, with the same containment checks as a model.</summary>
+    /// <exception cref="ModelPathException">The name is malformed, not found, or leads outside the roots.</exception>
+    public string ResolveSae(string sae)
+    {
+        if (CheckName(sae) is { } problem) throw new ModelPathException(problem.Replace("model", "SAE"));
+        if (roots.Length == 0) throw new ModelPathException($"SAE '{sae}': no model roots are configured");
+        foreach (string root in roots)
+        {
+            string candidate = Path.GetFullPath(Path.IsPathRooted(sae) ? sae : Path.Combine(root, sae));
+            if (!IsInside(candidate, root) || !(Directory.Exists(candidate) || File.Exists(candidate))) continue;
+            string realRoot = RealPath(root);
+            EnsureInside(sae, RealPath(candidate), realRoot, "the SAE");
+            if (Directory.Exists(candidate))
+                foreach (string file in Directory.EnumerateFileSystemEntries(candidate).Take(10_000))
+                    EnsureInside(sae, RealPath(file), realRoot, $"'{Path.GetFileName(file)}'");
+            return candidate;
+        }
+        throw new ModelPathException($"SAE '{sae}' not found under the model roots ({string.Join(", ", roots)})");
+    }
+
     /// <summary>Like <see cref="Resolve"/>, reporting the problem instead of throwing.</summary>
     public bool TryResolve(string model, out string? modelDir, out string? problem)
     {

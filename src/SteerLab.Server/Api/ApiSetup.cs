@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using SteerLab.Server.OpenAi;
 
 namespace SteerLab.Server.Api;
 
@@ -31,6 +32,7 @@ public static class ApiSetup
     public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapJobEndpoints();
+        endpoints.MapChatCompletions();
         return endpoints;
     }
 }

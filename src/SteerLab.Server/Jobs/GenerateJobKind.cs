@@ -11,6 +11,8 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
 {
     public const int MaxPromptTokens = 32_768;
     public const int MaxPromptCharacters = 200_000;
+    public const int MaxMessages = 256;
+    public const int MaxSteeringVectors = 16;
 
     public string Name => EngineJobKinds.Generate;
     public bool IsIdempotent => true;
@@ -31,7 +33,24 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
         if (ModelRoots.CheckName(p.Model) is { } nameProblem) Add("model", nameProblem);
         else if (settings.Engine.Mode == EngineOptions.InProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) Add("model", problem!);
 
-        if ((p.Prompt is null) == (p.PromptIds is null)) Add("prompt", "give exactly one of prompt (text) and promptIds (token ids)");
+        int prompts = (p.Prompt is null ? 0 : 1) + (p.PromptIds is null ? 0 : 1) + (p.Messages is null ? 0 : 1);
+        if (prompts != 1) Add("prompt", "give exactly one of prompt (text), promptIds (token ids) and messages (a conversation)");
+        if (p.Messages is { } messages)
+        {
+            if (messages.Length is 0 or > MaxMessages) Add("messages", $"give 1 to {MaxMessages} messages");
+            if (messages.Any(m => m is null || m.Role is not ("system" or "user" or "assistant"))) Add("messages", "each message needs a role: system, user or assistant");
+            if (messages.Sum(m => (long)(m?.Content?.Length ?? 0)) > MaxPromptCharacters) Add("messages", $"the conversation is longer than {MaxPromptCharacters} characters");
+        }
+        if (p.Steering is { } steering)
+        {
+            if (steering.Length > MaxSteeringVectors) Add("steering", $"at most {MaxSteeringVectors} vectors at once");
+            for (int i = 0; i < steering.Length; i++)
+            {
+                if (steering[i] is not { } knob || string.IsNullOrWhiteSpace(knob.VectorDocument)) { Add($"steering[{i}]", "the vector document is missing"); continue; }
+                if (!double.IsFinite(knob.Lambda)) Add($"steering[{i}].lambda", "must be a finite number");
+                if (knob.Sae is { } sae && ModelRoots.CheckName(sae) is { } saeProblem) Add($"steering[{i}].sae", saeProblem);
+            }
+        }
         if (p.Prompt is { Length: > MaxPromptCharacters }) Add("prompt", $"the prompt is longer than {MaxPromptCharacters} characters");
         if (p.PromptIds is { } ids)
         {

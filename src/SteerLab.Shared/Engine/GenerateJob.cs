@@ -10,6 +10,11 @@ namespace SteerLab.Shared.Engine;
 /// <param name="TopK">0 = off.</param>
 /// <param name="TopP">1 = off.</param>
 /// <param name="Seed">Sampling seed: the same seed gives the same tokens.</param>
+/// <param name="Messages">Instead of a prompt: a conversation, put through the model's chat template with the
+/// assistant's turn opened.</param>
+/// <param name="Steering">Vectors applied while generating, each with its coefficient.</param>
+/// <param name="SteerPrompt">Steer the prompt's positions too (default: only generated tokens).</param>
+/// <param name="DeltaCorrection">SAS vectors keep the SAE's reconstruction error (Δ); off for ablations.</param>
 public sealed record GenerateJobParameters(
     string Model,
     string? Prompt = null,
@@ -18,7 +23,20 @@ public sealed record GenerateJobParameters(
     double Temperature = 0,
     int TopK = 0,
     double TopP = 1.0,
-    long Seed = 0);
+    long Seed = 0,
+    ChatTurn[]? Messages = null,
+    SteeringKnobParameters[]? Steering = null,
+    bool SteerPrompt = false,
+    bool DeltaCorrection = true);
+
+/// <summary>One message of a conversation: role "system", "user" or "assistant".</summary>
+public sealed record ChatTurn(string Role, string Content);
+
+/// <summary>A steering vector turned on for a job.</summary>
+/// <param name="VectorDocument">The steerlab.vector/1 JSON document.</param>
+/// <param name="Lambda">Its coefficient (α for dense vectors, λ for SAS); negative steers away.</param>
+/// <param name="Sae">For a sparse vector: its SAE folder, relative to a model root (e.g. "sae", "gemma-scope/layer_12").</param>
+public sealed record SteeringKnobParameters(string VectorDocument, double Lambda, string? Sae = null);
 
 /// <summary>What a "generate" job produced.</summary>
 /// <param name="PromptIds">The prompt's token ids (encoded from the text when it was given as text).</param>

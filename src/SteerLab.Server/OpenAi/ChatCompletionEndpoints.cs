@@ -1,0 +1,178 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using SteerLab.Engine.Worker;
+using SteerLab.Server.Data;
+using SteerLab.Server.Jobs;
+using SteerLab.Shared.Engine;
+using SteerLab.Shared.Jobs;
+
+namespace SteerLab.Server.OpenAi;
+
+/// <summary><c>POST /v1/chat/completions</c>, OpenAI-compatible (streaming and not), so any OpenAI client can talk to a
+/// steered model. Each request is a persisted "generate" job — so it runs in-process or on a remote worker like any
+/// other — and a streamed answer relays the job's token deltas as server-sent events. The <c>steering</c> extension
+/// (<c>[{"vector_id": …, "lambda": …}]</c>) turns library vectors on.</summary>
+public static class ChatCompletionEndpoints
+{
+    public const int DefaultMaxTokens = 256;
+    static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/chat/completions", CompleteAsync).WithTags("OpenAI-compatible");
+        return endpoints;
+    }
+
+    static async Task CompleteAsync(HttpContext http, ChatCompletionRequest request, IDbContextFactory<SteerLabDbContext> databases,
+        JobKindCatalog kinds, JobStore store, JobWakeup wakeup, JobUpdates updates, CancellationToken cancellation)
+    {
+        var (parameters, error) = await ToJobParametersAsync(request, databases, cancellation);
+        if (error is not null) { await WriteErrorAsync(http, 400, error, "invalid_request_error"); return; }
+        var kind = kinds.Find(EngineJobKinds.Generate)!;
+        var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
+        if (!validation.IsValid)
+        {
+            await WriteErrorAsync(http, 400, string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), "invalid_request_error");
+            return;
+        }
+
+        // Subscribe before the job exists, so no token is published before we listen.
+        var channel = Channel.CreateUnbounded<JobUpdate>();
+        Guid jobId = Guid.Empty;
+        var pending = new List<JobUpdate>();
+        using var subscription = updates.Subscribe(update =>
+        {
+            lock (pending)
+            {
+                if (jobId == Guid.Empty) { pending.Add(update); return; }
+            }
+            if (update.JobId == jobId) channel.Writer.TryWrite(update);
+        });
+        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, CancellationToken.None);
+        lock (pending)
+        {
+            jobId = job.Id;
+            foreach (var early in pending.Where(u => u.JobId == jobId)) channel.Writer.TryWrite(early);
+        }
+        wakeup.Signal();
+        string id = $"chatcmpl-{job.Id:N}";
+        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        try
+        {
+            if (request.Stream) await StreamAsync(http, channel.Reader, id, created, parameters!.Model, cancellation);
+            else await WaitForFinishAsync(channel.Reader, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await store.RequestCancelAsync(job.Id, CancellationToken.None); // the client went away: stop generating
+            return;
+        }
+
+        var finished = await store.FindAsync(job.Id, CancellationToken.None);
+        if (finished is null || finished.State != JobState.Succeeded || finished.ResultJson is null)
+        {
+            string message = $"generation {finished?.State.ToString().ToLowerInvariant() ?? "lost"}: {finished?.Error ?? "no result"}";
+            if (request.Stream) await WriteEventAsync(http, new { error = new { message, type = "server_error" } });
+            else await WriteErrorAsync(http, 500, message, "server_error");
+            return;
+        }
+        var result = JsonSerializer.Deserialize<GenerateJobResult>(finished.ResultJson, EngineJobJson.Options)!;
+        string finish = result.Finish == "stop" ? "stop" : "length";
+        var usage = new { prompt_tokens = result.PromptIds.Length, completion_tokens = result.NewIds.Length, total_tokens = result.PromptIds.Length + result.NewIds.Length };
+        if (request.Stream)
+        {
+            await WriteEventAsync(http, Chunk(id, created, result.Model, new { }, finish, usage));
+            await http.Response.WriteAsync("data: [DONE]\n\n", CancellationToken.None);
+            return;
+        }
+        await http.Response.WriteAsJsonAsync(new
+        {
+            id, @object = "chat.completion", created, model = result.Model,
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = result.Text ?? "" }, finish_reason = finish } },
+            usage,
+        }, CancellationToken.None);
+    }
+
+    static async Task WaitForFinishAsync(ChannelReader<JobUpdate> updates, CancellationToken cancellation)
+    {
+        await foreach (var update in updates.ReadAllAsync(cancellation))
+            if (update.State.IsFinal()) return;
+    }
+
+    static async Task StreamAsync(HttpContext http, ChannelReader<JobUpdate> updates, string id, long created, string model, CancellationToken cancellation)
+    {
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await WriteEventAsync(http, Chunk(id, created, model, new { role = "assistant", content = "" }, null, null));
+        await foreach (var update in updates.ReadAllAsync(cancellation))
+        {
+            if (!string.IsNullOrEmpty(update.Text)) await WriteEventAsync(http, Chunk(id, created, model, new { content = update.Text }, null, null));
+            if (update.State.IsFinal()) return;
+        }
+    }
+
+    static object Chunk(string id, long created, string model, object delta, string? finishReason, object? usage) => new
+    {
+        id, @object = "chat.completion.chunk", created, model,
+        choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
+        usage,
+    };
+
+    static async Task WriteEventAsync(HttpContext http, object payload)
+    {
+        await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(payload, Json)}\n\n", CancellationToken.None);
+        await http.Response.Body.FlushAsync(CancellationToken.None);
+    }
+
+    static async Task WriteErrorAsync(HttpContext http, int status, string message, string type)
+    {
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsJsonAsync(new { error = new { message, type, param = (string?)null, code = (string?)null } }, CancellationToken.None);
+    }
+
+    /// <summary>The request as generate-job parameters, with each steering vector's document (and SAE) looked up in the library.</summary>
+    static async Task<(GenerateJobParameters? Parameters, string? Error)> ToJobParametersAsync(ChatCompletionRequest request,
+        IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(request.Model)) return (null, "'model' is required");
+        if (request.Messages is not { Count: > 0 } messages) return (null, "'messages' must hold at least one message");
+        if (request.N is > 1) return (null, "'n' > 1 is not supported");
+        var turns = new List<ChatTurn>();
+        for (int i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].Text() is not { } text) return (null, $"messages[{i}].content must be a string or text parts");
+            string role = messages[i].Role == "developer" ? "system" : messages[i].Role ?? "";
+            turns.Add(new ChatTurn(role, text));
+        }
+        if (request.SteeringPositions is not (null or "generated" or "all")) return (null, "'steering_positions' must be \"generated\" or \"all\"");
+        var knobs = new List<SteeringKnobParameters>();
+        if (request.Steering is { Count: > 0 } steering)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellation);
+            for (int i = 0; i < steering.Count; i++)
+            {
+                var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == steering[i].VectorId, cancellation);
+                if (entity is null) return (null, $"steering[{i}]: there is no vector {steering[i].VectorId}");
+                knobs.Add(new SteeringKnobParameters(entity.DocumentJson, steering[i].Lambda, SaeFolder(entity.DocumentJson)));
+            }
+        }
+        return (new GenerateJobParameters(
+            request.Model,
+            MaxNewTokens: request.MaxCompletionTokens ?? request.MaxTokens ?? DefaultMaxTokens,
+            Temperature: request.Temperature ?? 1.0,
+            TopP: request.TopP ?? 1.0,
+            Seed: request.Seed ?? Random.Shared.NextInt64(),
+            Messages: [.. turns],
+            Steering: knobs.Count > 0 ? [.. knobs] : null,
+            SteerPrompt: request.SteeringPositions == "all"), null);
+    }
+
+    /// <summary>A sparse vector's SAE, as the folder its document's <c>sae.id</c> names under the model roots.</summary>
+    static string? SaeFolder(string documentJson)
+    {
+        using var document = JsonDocument.Parse(documentJson);
+        return document.RootElement.TryGetProperty("sae", out var sae) && sae.ValueKind == JsonValueKind.Object
+            && sae.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+    }
+}

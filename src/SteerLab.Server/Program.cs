@@ -3,8 +3,10 @@ using SteerLab.Client;
 using SteerLab.Server;
 using SteerLab.Server.Api;
 using SteerLab.Server.Data;
+using SteerLab.Server.Datasets;
 using SteerLab.Server.Engine;
 using SteerLab.Server.Jobs;
+using SteerLab.Server.Vectors;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +18,8 @@ builder.Services.AddSteerLabDatabase();
 builder.Services.AddSteerLabEngine();
 builder.Services.AddSteerLabJobs();
 builder.Services.AddSteerLabApi();
+builder.Services.AddSteerLabDatasets();
+builder.Services.AddSteerLabVectors();
 
 var app = builder.Build();
 

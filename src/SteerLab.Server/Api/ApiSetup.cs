@@ -33,6 +33,8 @@ public static class ApiSetup
     {
         endpoints.MapJobEndpoints();
         endpoints.MapChatCompletions();
+        endpoints.MapDatasetEndpoints();
+        endpoints.MapVectorEndpoints();
         return endpoints;
     }
 }

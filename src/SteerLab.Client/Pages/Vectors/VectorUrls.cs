@@ -1,0 +1,13 @@
+namespace SteerLab.Client.Pages.Vectors;
+
+/// <summary>Where vector pages and downloads live. Relative to the document's base href ("/").</summary>
+public static class VectorUrls
+{
+    public const string List = "vectors";
+
+    public static string Detail(Guid id) => $"vectors/{id}";
+
+    /// <summary>The REST export, answered with Content-Disposition: attachment, so a plain link downloads the file
+    /// without streaming it through the circuit.</summary>
+    public static string Export(Guid id) => $"api/vectors/{id}/export";
+}

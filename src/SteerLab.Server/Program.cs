@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using SteerLab.Client;
 using SteerLab.Server;
 using SteerLab.Server.Api;
+using SteerLab.Server.Chat;
 using SteerLab.Server.Data;
 using SteerLab.Server.Datasets;
 using SteerLab.Server.Engine;
@@ -20,6 +21,7 @@ builder.Services.AddSteerLabJobs();
 builder.Services.AddSteerLabApi();
 builder.Services.AddSteerLabDatasets();
 builder.Services.AddSteerLabVectors();
+builder.Services.AddSteerLabChat();
 
 var app = builder.Build();
 

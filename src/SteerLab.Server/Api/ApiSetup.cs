@@ -35,6 +35,7 @@ public static class ApiSetup
         endpoints.MapChatCompletions();
         endpoints.MapDatasetEndpoints();
         endpoints.MapVectorEndpoints();
+        endpoints.MapVectorBuildEndpoints();
         return endpoints;
     }
 }

@@ -11,6 +11,7 @@ public static class JobsSetup
         services.AddSingleton<RunningJobCancellations>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<IJobKind, GenerateJobKind>();
+        services.AddSingleton<IJobKind, BuildVectorJobKind>();
         services.AddSingleton<JobKindCatalog>();
         // Registered after the database migrator: hosted services start in order, so the queue is read only once the
         // schema is current.

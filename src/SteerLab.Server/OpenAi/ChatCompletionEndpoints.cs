@@ -1,11 +1,9 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using SteerLab.Engine.Worker;
 using SteerLab.Server.Data;
-using SteerLab.Server.Jobs;
+using SteerLab.Server.Chat;
 using SteerLab.Shared.Engine;
-using SteerLab.Shared.Jobs;
 
 namespace SteerLab.Server.OpenAi;
 
@@ -25,59 +23,32 @@ public static class ChatCompletionEndpoints
     }
 
     static async Task CompleteAsync(HttpContext http, ChatCompletionRequest request, IDbContextFactory<SteerLabDbContext> databases,
-        JobKindCatalog kinds, JobStore store, JobWakeup wakeup, JobUpdates updates, CancellationToken cancellation)
+        GenerateJobRelay jobs, CancellationToken cancellation)
     {
         var (parameters, error) = await ToJobParametersAsync(request, databases, cancellation);
         if (error is not null) { await WriteErrorAsync(http, 400, error, "invalid_request_error"); return; }
-        var kind = kinds.Find(EngineJobKinds.Generate)!;
-        var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
-        if (!validation.IsValid)
-        {
-            await WriteErrorAsync(http, 400, string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), "invalid_request_error");
-            return;
-        }
-
-        // Subscribe before the job exists, so no token is published before we listen.
-        var channel = Channel.CreateUnbounded<JobUpdate>();
-        Guid jobId = Guid.Empty;
-        var pending = new List<JobUpdate>();
-        using var subscription = updates.Subscribe(update =>
-        {
-            lock (pending)
-            {
-                if (jobId == Guid.Empty) { pending.Add(update); return; }
-            }
-            if (update.JobId == jobId) channel.Writer.TryWrite(update);
-        });
-        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, CancellationToken.None);
-        lock (pending)
-        {
-            jobId = job.Id;
-            foreach (var early in pending.Where(u => u.JobId == jobId)) channel.Writer.TryWrite(early);
-        }
-        wakeup.Signal();
-        string id = $"chatcmpl-{job.Id:N}";
+        var (run, refused) = await jobs.StartAsync(parameters!);
+        if (run is null) { await WriteErrorAsync(http, 400, refused!, "invalid_request_error"); return; }
+        using var _ = run;
+        string id = $"chatcmpl-{run.JobId:N}";
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         try
         {
-            if (request.Stream) await StreamAsync(http, channel.Reader, id, created, parameters!.Model, cancellation);
-            else await WaitForFinishAsync(channel.Reader, cancellation);
+            if (request.Stream) await StreamAsync(http, run, id, created, parameters!.Model, cancellation);
+            else await foreach (var update in run.ReadUntilFinalAsync(cancellation)) { }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            await store.RequestCancelAsync(job.Id, CancellationToken.None); // the client went away: stop generating
-            return;
+            return; // the client went away; the run has asked the job to stop generating
         }
 
-        var finished = await store.FindAsync(job.Id, CancellationToken.None);
-        if (finished is null || finished.State != JobState.Succeeded || finished.ResultJson is null)
+        var (result, failure) = await run.ResultAsync();
+        if (result is null)
         {
-            string message = $"generation {finished?.State.ToString().ToLowerInvariant() ?? "lost"}: {finished?.Error ?? "no result"}";
-            if (request.Stream) await WriteEventAsync(http, new { error = new { message, type = "server_error" } });
-            else await WriteErrorAsync(http, 500, message, "server_error");
+            if (request.Stream) await WriteEventAsync(http, new { error = new { message = failure, type = "server_error" } });
+            else await WriteErrorAsync(http, 500, failure!, "server_error");
             return;
         }
-        var result = JsonSerializer.Deserialize<GenerateJobResult>(finished.ResultJson, EngineJobJson.Options)!;
         string finish = result.Finish == "stop" ? "stop" : "length";
         var usage = new { prompt_tokens = result.PromptIds.Length, completion_tokens = result.NewIds.Length, total_tokens = result.PromptIds.Length + result.NewIds.Length };
         if (request.Stream)
@@ -94,22 +65,13 @@ public static class ChatCompletionEndpoints
         }, CancellationToken.None);
     }
 
-    static async Task WaitForFinishAsync(ChannelReader<JobUpdate> updates, CancellationToken cancellation)
-    {
-        await foreach (var update in updates.ReadAllAsync(cancellation))
-            if (update.State.IsFinal()) return;
-    }
-
-    static async Task StreamAsync(HttpContext http, ChannelReader<JobUpdate> updates, string id, long created, string model, CancellationToken cancellation)
+    static async Task StreamAsync(HttpContext http, GenerateJobRun run, string id, long created, string model, CancellationToken cancellation)
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         await WriteEventAsync(http, Chunk(id, created, model, new { role = "assistant", content = "" }, null, null));
-        await foreach (var update in updates.ReadAllAsync(cancellation))
-        {
+        await foreach (var update in run.ReadUntilFinalAsync(cancellation))
             if (!string.IsNullOrEmpty(update.Text)) await WriteEventAsync(http, Chunk(id, created, model, new { content = update.Text }, null, null));
-            if (update.State.IsFinal()) return;
-        }
     }
 
     static object Chunk(string id, long created, string model, object delta, string? finishReason, object? usage) => new
@@ -146,17 +108,9 @@ public static class ChatCompletionEndpoints
             turns.Add(new ChatTurn(role, text));
         }
         if (request.SteeringPositions is not (null or "generated" or "all")) return (null, "'steering_positions' must be \"generated\" or \"all\"");
-        var knobs = new List<SteeringKnobParameters>();
-        if (request.Steering is { Count: > 0 } steering)
-        {
-            await using var db = await databases.CreateDbContextAsync(cancellation);
-            for (int i = 0; i < steering.Count; i++)
-            {
-                var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == steering[i].VectorId, cancellation);
-                if (entity is null) return (null, $"steering[{i}]: there is no vector {steering[i].VectorId}");
-                knobs.Add(new SteeringKnobParameters(entity.DocumentJson, steering[i].Lambda, SaeFolder(entity.DocumentJson)));
-            }
-        }
+        var (knobs, steeringError) = await LibrarySteering.ResolveAsync(
+            request.Steering?.Select(s => (s.VectorId, s.Lambda)).ToList() ?? [], databases, cancellation);
+        if (steeringError is not null) return (null, steeringError);
         return (new GenerateJobParameters(
             request.Model,
             MaxNewTokens: request.MaxCompletionTokens ?? request.MaxTokens ?? DefaultMaxTokens,
@@ -164,15 +118,7 @@ public static class ChatCompletionEndpoints
             TopP: request.TopP ?? 1.0,
             Seed: request.Seed ?? Random.Shared.NextInt64(),
             Messages: [.. turns],
-            Steering: knobs.Count > 0 ? [.. knobs] : null,
+            Steering: knobs!.Length > 0 ? knobs : null,
             SteerPrompt: request.SteeringPositions == "all"), null);
-    }
-
-    /// <summary>A sparse vector's SAE, as the folder its document's <c>sae.id</c> names under the model roots.</summary>
-    static string? SaeFolder(string documentJson)
-    {
-        using var document = JsonDocument.Parse(documentJson);
-        return document.RootElement.TryGetProperty("sae", out var sae) && sae.ValueKind == JsonValueKind.Object
-            && sae.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
     }
 }

@@ -126,6 +126,36 @@ public sealed class VectorService(
         return new VectorImportResult(VectorImportOutcome.Imported, VectorViews.ToSummary(entity), [], 0, note);
     }
 
+    /// <summary>Adds a vector an engine job built to the library, on <paramref name="db"/> (the caller saves it, in the
+    /// same transaction as the job's end). The document goes through the same reader and storage checks as an import.
+    /// Returns the stored row, or the problems that kept it out.</summary>
+    public (SteeringVectorEntity? Stored, IReadOnlyList<VectorImportProblem> Problems) AddBuilt(SteerLabDbContext db, string documentJson, string source)
+    {
+        SteeringVector vector;
+        try { vector = Read(Encoding.UTF8.GetBytes(documentJson), source); }
+        catch (VectorImportException e) { return (null, e.Problems.Select(p => new VectorImportProblem(p.Path, p.Message)).ToList()); }
+        var problems = StorageProblems(db, vector);
+        if (problems.Count > 0) return (null, problems);
+        // A build is a new vector: it gets a fresh id even when the engine's id would do.
+        var id = Guid.NewGuid();
+        vector = vector with { Id = id.ToString("N") };
+        var entity = new SteeringVectorEntity
+        {
+            Id = id,
+            Name = vector.Name,
+            Method = VectorDocument.MethodName(vector.Method),
+            Hook = vector.Hook.Name,
+            Model = vector.ModelId,
+            DatasetHash = vector.Dataset?.ContentHash,
+            SaeId = SaeId(vector),
+            DocumentJson = VectorDocument.ToJson(vector),
+            CreatedAt = vector.CreatedAt.UtcDateTime,
+        };
+        db.Vectors.Add(entity);
+        logger.LogInformation("Built vector {Id} '{Name}' ({Method}, {Hook}, {Model}) by {Source}", id, entity.Name, entity.Method, entity.Hook, entity.Model, source);
+        return (entity, []);
+    }
+
     /// <summary>The engine's reader does all the validation; when the document's model is one this server has, it is
     /// also checked against that model's d_model and layer count.</summary>
     SteeringVector Read(ReadOnlySpan<byte> document, string source) => VectorDocumentReader.Parse(document, source, models.FindFor(document));

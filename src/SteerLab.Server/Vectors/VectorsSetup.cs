@@ -14,6 +14,7 @@ public static class VectorsSetup
         services.AddSingleton<ImportModelShapes>();
         services.AddSingleton<VectorService>();
         services.AddSingleton<IVectorService>(sp => sp.GetRequiredService<VectorService>());
+        services.AddSingleton<IVectorBuildService, VectorBuildService>();
         // A hosted service: must be registered after the database migrator (AddSteerLabDatabase), which it relies on.
         services.AddHostedService<DemoVectorSeeder>();
         return services;

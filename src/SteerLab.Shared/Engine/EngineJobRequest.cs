@@ -31,4 +31,7 @@ public static class EngineJobKinds
 {
     /// <summary>Continue a prompt with a model (<see cref="GenerateJobParameters"/> → <see cref="GenerateJobResult"/>).</summary>
     public const string Generate = "generate";
+
+    /// <summary>Build a steering vector from a dataset (<see cref="BuildVectorJobParameters"/> → <see cref="BuildVectorJobResult"/>).</summary>
+    public const string BuildVector = "build-vector";
 }

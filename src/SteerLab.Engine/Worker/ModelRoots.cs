@@ -44,9 +44,7 @@ public sealed class ModelRoots
         string modelDir;
         try { modelDir = Models.ModelDirectory.Resolve(folder); }
         catch (Models.ModelConfigException e) { throw new ModelPathException($"model '{model}': {e.Message}"); }
-        EnsureInside(model, RealPath(modelDir), realRoot, "the model folder");
-        foreach (string file in Directory.EnumerateFileSystemEntries(modelDir).Take(10_000))
-            EnsureInside(model, RealPath(file), realRoot, $"'{Path.GetFileName(file)}'");
+        EnsureContentsInside(model, modelDir, realRoot, "the model folder");
         return modelDir;
     }
 
@@ -60,11 +58,7 @@ public sealed class ModelRoots
         {
             string candidate = Path.GetFullPath(Path.IsPathRooted(sae) ? sae : Path.Combine(root, sae));
             if (!IsInside(candidate, root) || !(Directory.Exists(candidate) || File.Exists(candidate))) continue;
-            string realRoot = RealPath(root);
-            EnsureInside(sae, RealPath(candidate), realRoot, "the SAE");
-            if (Directory.Exists(candidate))
-                foreach (string file in Directory.EnumerateFileSystemEntries(candidate).Take(10_000))
-                    EnsureInside(sae, RealPath(file), realRoot, $"'{Path.GetFileName(file)}'");
+            EnsureContentsInside(sae, candidate, RealPath(root), "the SAE");
             return candidate;
         }
         throw new ModelPathException($"SAE '{sae}' not found under the model roots ({string.Join(", ", roots)})");
@@ -119,6 +113,15 @@ public sealed class ModelRoots
             if (Directory.Exists(candidate)) return (root, candidate);
         }
         throw new ModelPathException($"model '{model}' not found under the model roots ({string.Join(", ", roots)})");
+    }
+
+    /// <summary>The folder (or file) itself and, for a folder, every entry in it (bounded) resolve inside the root.</summary>
+    static void EnsureContentsInside(string name, string path, string realRoot, string what)
+    {
+        EnsureInside(name, RealPath(path), realRoot, what);
+        if (!Directory.Exists(path)) return;
+        foreach (string file in Directory.EnumerateFileSystemEntries(path).Take(10_000))
+            EnsureInside(name, RealPath(file), realRoot, $"'{Path.GetFileName(file)}'");
     }
 
     static void EnsureInside(string model, string realPath, string realRoot, string what)

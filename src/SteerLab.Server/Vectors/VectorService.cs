@@ -101,18 +101,7 @@ public sealed class VectorService(
 
         if (await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) is { } existing)
             return Existing(existing, json);
-        var entity = new SteeringVectorEntity
-        {
-            Id = id,
-            Name = vector.Name,
-            Method = VectorDocument.MethodName(vector.Method),
-            Hook = vector.Hook.Name,
-            Model = vector.ModelId,
-            DatasetHash = vector.Dataset?.ContentHash,
-            SaeId = SaeId(vector),
-            DocumentJson = json,
-            CreatedAt = vector.CreatedAt.UtcDateTime,
-        };
+        var entity = ToEntity(vector, id, json);
         db.Vectors.Add(entity);
         try { await db.SaveChangesAsync(cancellationToken); }
         catch (DbUpdateException)
@@ -139,22 +128,25 @@ public sealed class VectorService(
         // A build is a new vector: it gets a fresh id even when the engine's id would do.
         var id = Guid.NewGuid();
         vector = vector with { Id = id.ToString("N") };
-        var entity = new SteeringVectorEntity
-        {
-            Id = id,
-            Name = vector.Name,
-            Method = VectorDocument.MethodName(vector.Method),
-            Hook = vector.Hook.Name,
-            Model = vector.ModelId,
-            DatasetHash = vector.Dataset?.ContentHash,
-            SaeId = SaeId(vector),
-            DocumentJson = VectorDocument.ToJson(vector),
-            CreatedAt = vector.CreatedAt.UtcDateTime,
-        };
+        var entity = ToEntity(vector, id, VectorDocument.ToJson(vector));
         db.Vectors.Add(entity);
         logger.LogInformation("Built vector {Id} '{Name}' ({Method}, {Hook}, {Model}) by {Source}", id, entity.Name, entity.Method, entity.Hook, entity.Model, source);
         return (entity, []);
     }
+
+    /// <summary>The library row for a vector: its document and the fields lists filter on.</summary>
+    static SteeringVectorEntity ToEntity(SteeringVector vector, Guid id, string documentJson) => new()
+    {
+        Id = id,
+        Name = vector.Name,
+        Method = VectorDocument.MethodName(vector.Method),
+        Hook = vector.Hook.Name,
+        Model = vector.ModelId,
+        DatasetHash = vector.Dataset?.ContentHash,
+        SaeId = SaeId(vector),
+        DocumentJson = documentJson,
+        CreatedAt = vector.CreatedAt.UtcDateTime,
+    };
 
     /// <summary>The engine's reader does all the validation; when the document's model is one this server has, it is
     /// also checked against that model's d_model and layer count.</summary>

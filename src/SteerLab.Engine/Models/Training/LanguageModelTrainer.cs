@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SteerLab.Engine.Evaluation;
 using SteerLab.Engine.Generation;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -123,22 +124,11 @@ public static class LanguageModelTrainer
     }
 
     /// <summary>Mean next-token cross-entropy (nats) over every prediction in the windows (the prediction of the first
-    /// stream token from BOS included).</summary>
+    /// stream token from BOS included), without building an autograd graph.</summary>
     public static double Evaluate(TransformerModel model, IReadOnlyList<int[]> windows)
     {
         using var noGrad = no_grad();
-        double total = 0;
-        long count = 0;
-        foreach (var window in windows)
-        {
-            using var scope = NewDisposeScope();
-            var ids = tensor(window.Select(i => (long)i).ToArray(), [1, window.Length]);
-            var logits = model.Forward(new ForwardInput { InputIds = ids.narrow(1, 0, window.Length - 1) });
-            var loss = cross_entropy(logits.view(-1, logits.shape[2]), ids.narrow(1, 1, window.Length - 1).reshape(-1), reduction: nn.Reduction.Sum);
-            total += loss.item<float>();
-            count += window.Length - 1;
-        }
-        return total / count;
+        return Perplexity.Measure(model, windows).MeanNegativeLogLikelihood;
     }
 
     static int ReadState(string folder)

@@ -17,12 +17,15 @@ public sealed class LlamaCheckpoint : IDisposable
     /// <summary>Name → trainable parameter, in a fixed order.</summary>
     public IReadOnlyList<(string Name, Parameter Tensor)> Tensors { get; }
 
-    LlamaCheckpoint(JsonObject configJson, IReadOnlyList<(string, Parameter)> tensors)
+    LlamaCheckpoint(JsonObject configJson, ModelConfig config, IReadOnlyList<(string, Parameter)> tensors)
     {
         ConfigJson = configJson;
-        Config = ModelConfig.Parse(JsonDocument.Parse(configJson.ToJsonString()).RootElement, "config.json");
+        Config = config;
         Tensors = tensors;
     }
+
+    static ModelConfig ParseConfig(JsonObject configJson, string source) =>
+        ModelConfig.Parse(JsonDocument.Parse(configJson.ToJsonString()).RootElement, source);
 
     public static JsonObject ConfigFor(LlamaTrainingOptions o, int vocabSize, int bosId, int eosId) => new()
     {
@@ -49,7 +52,7 @@ public sealed class LlamaCheckpoint : IDisposable
     /// down_proj) scaled by 1/sqrt(2·layers) as in GPT-2; norm gains 1.</summary>
     public static LlamaCheckpoint Initialise(JsonObject configJson, long seed)
     {
-        var config = ModelConfig.Parse(JsonDocument.Parse(configJson.ToJsonString()).RootElement, "config.json");
+        var config = ParseConfig(configJson, "config.json");
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
         double residualStd = 0.02 / Math.Sqrt(2.0 * config.LayerCount);
         Parameter Normal(double std, params long[] shape) => new(randn(shape, generator: generator) * std);
@@ -58,19 +61,18 @@ public sealed class LlamaCheckpoint : IDisposable
         foreach (var (name, shape, kind) in LayerShapes(config))
             tensors.Add((name, kind switch { TensorKind.Norm => Ones(shape[0]), TensorKind.Residual => Normal(residualStd, shape), _ => Normal(0.02, shape) }));
         tensors.Add(("model.norm.weight", Ones(config.DModel)));
-        return new LlamaCheckpoint(configJson, tensors);
+        return new LlamaCheckpoint(configJson, config, tensors);
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> back as trainable tensors.</summary>
     public static LlamaCheckpoint Read(string folder)
     {
         var configJson = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
+        var config = ParseConfig(configJson, folder);
         using var file = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors"));
-        var names = new[] { "model.embed_tokens.weight" }
-            .Concat(LayerShapes(ModelConfig.Parse(JsonDocument.Parse(configJson.ToJsonString()).RootElement, folder)).Select(s => s.Name))
-            .Append("model.norm.weight");
+        var names = new[] { "model.embed_tokens.weight" }.Concat(LayerShapes(config).Select(s => s.Name)).Append("model.norm.weight");
         var tensors = names.Select(n => (n, new Parameter(file.Load(n, ScalarType.Float32).clone()))).ToList();
-        return new LlamaCheckpoint(configJson, tensors);
+        return new LlamaCheckpoint(configJson, config, tensors);
     }
 
     enum TensorKind { Norm, Matrix, Residual }

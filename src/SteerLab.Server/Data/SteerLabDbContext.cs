@@ -15,6 +15,8 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+    public DbSet<ChatPreset> ChatPresets => Set<ChatPreset>();
+    public DbSet<FeatureLabel> FeatureLabels => Set<FeatureLabel>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -85,6 +87,19 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
         {
             e.Property(m => m.Role).HasMaxLength(16);
             e.HasIndex(m => new { m.SessionId, m.Index }).IsUnique();
+        });
+        model.Entity<ChatPreset>(e =>
+        {
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.Model).HasMaxLength(512);
+            e.HasIndex(p => p.Name);
+        });
+        model.Entity<FeatureLabel>(e =>
+        {
+            e.Property(l => l.SaeId).HasMaxLength(512);
+            e.Property(l => l.Label).HasMaxLength(500);
+            e.Property(l => l.Source).HasMaxLength(16);
+            e.HasIndex(l => new { l.SaeId, l.FeatureIndex }).IsUnique();
         });
     }
 }

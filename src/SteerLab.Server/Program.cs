@@ -3,10 +3,13 @@ using SteerLab.Client;
 using SteerLab.Server;
 using SteerLab.Server.Api;
 using SteerLab.Server.Chat;
+using SteerLab.Server.Compare;
 using SteerLab.Server.Data;
 using SteerLab.Server.Datasets;
 using SteerLab.Server.Engine;
+using SteerLab.Server.Features;
 using SteerLab.Server.Jobs;
+using SteerLab.Server.Models;
 using SteerLab.Server.Vectors;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,7 +24,10 @@ builder.Services.AddSteerLabJobs();
 builder.Services.AddSteerLabApi();
 builder.Services.AddSteerLabDatasets();
 builder.Services.AddSteerLabVectors();
+builder.Services.AddSteerLabFeatures();
 builder.Services.AddSteerLabChat();
+builder.Services.AddSteerLabModels();
+builder.Services.AddSteerLabCompare();
 
 var app = builder.Build();
 

@@ -14,6 +14,9 @@ public sealed record GenerationRequest
     /// <summary>Interventions and readers applied at every forward, prompt and each generated token alike.</summary>
     public HookSet? Hooks { get; init; }
     public int PadId { get; init; }
+    /// <summary>When &gt; 0, each generated token carries its logprob and this many most likely alternatives
+    /// (<see cref="SampledLogprobs"/>, at most <see cref="SampledLogprobs.MaxTop"/>); 0 costs nothing.</summary>
+    public int TopLogprobs { get; init; }
 }
 
 public enum FinishReason { Length, Stop }
@@ -24,5 +27,6 @@ public sealed record GeneratedSequence(IReadOnlyList<int> PromptIds, IReadOnlyLi
     public IReadOnlyList<int> AllIds => [.. PromptIds, .. NewIds];
 }
 
-/// <summary>A token as it is produced: row of the batch, its index among that row's new tokens, and its id.</summary>
-public sealed record GeneratedToken(int Row, int Index, int Id, bool IsStop);
+/// <summary>A token as it is produced: row of the batch, its index among that row's new tokens, and its id; with
+/// <see cref="GenerationRequest.TopLogprobs"/> &gt; 0 also how likely it and its alternatives were.</summary>
+public sealed record GeneratedToken(int Row, int Index, int Id, bool IsStop, SampledLogprobs? Logprobs = null);

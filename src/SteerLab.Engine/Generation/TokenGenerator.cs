@@ -44,7 +44,8 @@ public sealed class TokenGenerator(TransformerModel model)
                     int id = samplers[b].Next(row);
                     next[b] = id;
                     bool isStop = request.StopIds.Contains(id);
-                    onToken?.Invoke(new GeneratedToken(b, outputs[b].Count, id, isStop));
+                    var logprobs = request.TopLogprobs > 0 ? SampledLogprobs.Read(row, id, request.TopLogprobs) : null;
+                    onToken?.Invoke(new GeneratedToken(b, outputs[b].Count, id, isStop, logprobs));
                     if (isStop) { done[b] = true; finish[b] = FinishReason.Stop; stopIds[b] = id; }
                     else outputs[b].Add(id);
                 }
@@ -114,6 +115,8 @@ public sealed class TokenGenerator(TransformerModel model)
             if (request.Prompts[b].Any(id => id < 0 || id >= vocab))
                 throw new ArgumentException($"prompt {b} has token id {request.Prompts[b].First(id => id < 0 || id >= vocab)} outside the vocabulary [0, {vocab})");
         }
+        if (request.TopLogprobs is < 0 or > SampledLogprobs.MaxTop)
+            throw new ArgumentException($"top logprobs must be between 0 and {SampledLogprobs.MaxTop}, got {request.TopLogprobs}");
         if (request.PadId < 0 || request.PadId >= vocab) throw new ArgumentException($"pad id {request.PadId} is outside the vocabulary");
         int longest = request.Prompts.Max(p => p.Count);
         if (model.Config.Architecture == Architecture.Gpt2 && longest + request.MaxNewTokens > model.Config.MaxPositions)

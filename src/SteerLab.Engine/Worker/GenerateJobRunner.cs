@@ -32,13 +32,23 @@ static class GenerateJobRunner
             Sampling = new SamplingSettings(parameters.Temperature, parameters.TopK, parameters.TopP, parameters.Seed),
             StopIds = stopIds,
             Hooks = steering?.Hooks,
+            TopLogprobs = parameters.TopLogprobs,
         };
+        var logprobs = parameters.TopLogprobs > 0 ? new List<TokenLogprobs>() : null;
         var sequence = new TokenGenerator(lease.Model).Generate(generationRequest, token =>
         {
             if (token.IsStop) return;
+            // Alternatives are decoded before the chosen id joins the decoder, i.e. after the same context.
+            var alternatives = token.Logprobs?.Top.Select(a => new TokenAlternativeLogprob(a.Id, AlternativeText(tokenizer, decoder, a.Id), a.Logprob)).ToArray();
             string? delta = decoder?.Push(token.Id);
             text.Append(delta);
-            progress(new EngineJobProgress(request.JobId, (token.Index + 1) / (double)max, $"token {token.Index + 1}/{max}", [token.Id], delta));
+            TokenLogprobs[]? reported = null;
+            if (token.Logprobs is { } sampled)
+            {
+                reported = [new TokenLogprobs(token.Id, delta, sampled.Logprob, alternatives!)];
+                logprobs!.Add(reported[0]);
+            }
+            progress(new EngineJobProgress(request.JobId, (token.Index + 1) / (double)max, $"token {token.Index + 1}/{max}", [token.Id], delta, reported));
         }, cancellation)[0];
         if (decoder is not null)
         {
@@ -53,8 +63,20 @@ static class GenerateJobRunner
             [.. sequence.NewIds],
             tokenizer is null ? null : text.ToString(),
             sequence.Finish == FinishReason.Stop ? "stop" : "length",
-            sequence.StopId);
+            sequence.StopId,
+            logprobs?.ToArray());
         return JsonSerializer.Serialize(result, EngineJobJson.Options);
+    }
+
+    /// <summary>An alternative's text as it would follow the previous token: decoding it alone would lose a
+    /// SentencePiece word's leading space, so decode it after the last id and keep what it adds.</summary>
+    static string? AlternativeText(ITextTokenizer? tokenizer, TokenStreamDecoder? decoder, int id)
+    {
+        if (tokenizer is null || decoder is null) return null;
+        if (decoder.Ids.Count == 0) return tokenizer.Decode([id]);
+        int previous = decoder.Ids[^1];
+        string before = tokenizer.Decode([previous]), after = tokenizer.Decode([previous, id]);
+        return after.StartsWith(before, StringComparison.Ordinal) ? after[before.Length..] : tokenizer.Decode([id]);
     }
 
     /// <summary>The prompt text, or the conversation through the model's chat template (which may add BOS itself).</summary>

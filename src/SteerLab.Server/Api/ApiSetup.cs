@@ -32,10 +32,12 @@ public static class ApiSetup
     public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapJobEndpoints();
+        endpoints.MapModelEndpoints();
         endpoints.MapChatCompletions();
         endpoints.MapDatasetEndpoints();
         endpoints.MapVectorEndpoints();
         endpoints.MapVectorBuildEndpoints();
+        endpoints.MapCompareEndpoints();
         return endpoints;
     }
 }

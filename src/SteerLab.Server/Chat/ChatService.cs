@@ -36,19 +36,21 @@ public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLa
             Messages: [.. request.Messages],
             Steering: knobs is { Length: > 0 } ? knobs : null,
             SteerPrompt: request.SteerAllPositions,
-            DeltaCorrection: request.DeltaCorrection);
+            DeltaCorrection: request.DeltaCorrection,
+            TopLogprobs: request.TopLogprobs);
 
         var (run, error) = await jobs.StartAsync(parameters);
         if (run is null) throw new ChatRequestException(error!);
         using (run)
         {
             await foreach (var update in run.ReadUntilFinalAsync(cancellationToken))
-                if (!string.IsNullOrEmpty(update.Text)) yield return new ChatStreamUpdate(update.Text);
+                if (!string.IsNullOrEmpty(update.Text) || update.Logprobs is { Length: > 0 })
+                    yield return new ChatStreamUpdate(update.Text ?? "", Tokens: update.Logprobs);
 
             var (result, failure) = await run.ResultAsync();
             if (result is null) throw new ChatGenerationException(failure!);
             yield return new ChatStreamUpdate("", new ChatAnswer(result.Text ?? "", result.Finish == "stop" ? "stop" : "length",
-                result.PromptIds.Length, result.NewIds.Length));
+                result.PromptIds.Length, result.NewIds.Length, result.Logprobs));
         }
     }
 }

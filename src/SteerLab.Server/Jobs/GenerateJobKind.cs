@@ -13,6 +13,7 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
     public const int MaxPromptCharacters = 200_000;
     public const int MaxMessages = 256;
     public const int MaxSteeringVectors = 16;
+    public const int MaxTopLogprobs = 20;
 
     public string Name => EngineJobKinds.Generate;
     public bool IsIdempotent => true;
@@ -62,6 +63,7 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
         if (!double.IsFinite(p.Temperature) || p.Temperature < 0 || p.Temperature > 100) Add("temperature", $"must be a number in [0, 100] (0 = greedy), got {p.Temperature}");
         if (p.TopK < 0) Add("topK", $"must be ≥ 0 (0 = off), got {p.TopK}");
         if (!(p.TopP > 0 && p.TopP <= 1)) Add("topP", $"must be in (0, 1], got {p.TopP}");
+        if (p.TopLogprobs is < 0 or > MaxTopLogprobs) Add("topLogprobs", $"must be between 0 and {MaxTopLogprobs}, got {p.TopLogprobs}");
 
         return errors.Count > 0
             ? JobKindValidation.Invalid(errors)

@@ -25,7 +25,7 @@ public sealed class JobProgressSink(
     public void Report(EngineJobProgress progress)
     {
         if (progress.JobId != jobId) return; // a confused engine; never let it touch another job
-        updates.Publish(new JobUpdate(jobId, JobState.Running, progress.Fraction, progress.Message, progress.TokenIds, progress.Text));
+        updates.Publish(new JobUpdate(jobId, JobState.Running, progress.Fraction, progress.Message, progress.TokenIds, progress.Text, progress.Logprobs));
         lock (gate)
         {
             unsaved = progress;

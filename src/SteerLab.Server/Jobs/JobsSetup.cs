@@ -12,6 +12,8 @@ public static class JobsSetup
         services.AddSingleton<JobStore>();
         services.AddSingleton<IJobKind, GenerateJobKind>();
         services.AddSingleton<IJobKind, BuildVectorJobKind>();
+        services.AddSingleton<IJobKind, SweepJobKind>();
+        services.AddSingleton<IJobKind, FeatureDashboardJobKind>();
         services.AddSingleton<JobKindCatalog>();
         // Registered after the database migrator: hosted services start in order, so the queue is read only once the
         // schema is current.

@@ -34,7 +34,7 @@ public static class ChatCompletionEndpoints
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         try
         {
-            if (request.Stream) await StreamAsync(http, run, id, created, parameters!.Model, cancellation);
+            if (request.Stream) await StreamAsync(http, run, id, created, parameters!.Model, request, cancellation);
             else await foreach (var update in run.ReadUntilFinalAsync(cancellation)) { }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -60,24 +60,25 @@ public static class ChatCompletionEndpoints
         await http.Response.WriteAsJsonAsync(new
         {
             id, @object = "chat.completion", created, model = result.Model,
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = result.Text ?? "" }, finish_reason = finish } },
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = result.Text ?? "" }, logprobs = OpenAiLogprobs.Of(result.Logprobs, request), finish_reason = finish } },
             usage,
         }, CancellationToken.None);
     }
 
-    static async Task StreamAsync(HttpContext http, GenerateJobRun run, string id, long created, string model, CancellationToken cancellation)
+    static async Task StreamAsync(HttpContext http, GenerateJobRun run, string id, long created, string model, ChatCompletionRequest request, CancellationToken cancellation)
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         await WriteEventAsync(http, Chunk(id, created, model, new { role = "assistant", content = "" }, null, null));
         await foreach (var update in run.ReadUntilFinalAsync(cancellation))
-            if (!string.IsNullOrEmpty(update.Text)) await WriteEventAsync(http, Chunk(id, created, model, new { content = update.Text }, null, null));
+            if (!string.IsNullOrEmpty(update.Text) || update.Logprobs is { Length: > 0 })
+                await WriteEventAsync(http, Chunk(id, created, model, new { content = update.Text ?? "" }, null, null, OpenAiLogprobs.Of(update.Logprobs, request)));
     }
 
-    static object Chunk(string id, long created, string model, object delta, string? finishReason, object? usage) => new
+    static object Chunk(string id, long created, string model, object delta, string? finishReason, object? usage, object? logprobs = null) => new
     {
         id, @object = "chat.completion.chunk", created, model,
-        choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
+        choices = new[] { new { index = 0, delta, logprobs, finish_reason = finishReason } },
         usage,
     };
 
@@ -100,6 +101,8 @@ public static class ChatCompletionEndpoints
         if (string.IsNullOrWhiteSpace(request.Model)) return (null, "'model' is required");
         if (request.Messages is not { Count: > 0 } messages) return (null, "'messages' must hold at least one message");
         if (request.N is > 1) return (null, "'n' > 1 is not supported");
+        if (request.TopLogprobs is { } top && (top < 0 || top > OpenAiLogprobs.MaxTop)) return (null, $"'top_logprobs' must be between 0 and {OpenAiLogprobs.MaxTop}");
+        if (request.TopLogprobs is not null && request.Logprobs != true) return (null, "'top_logprobs' needs 'logprobs': true");
         var turns = new List<ChatTurn>();
         for (int i = 0; i < messages.Count; i++)
         {
@@ -119,6 +122,7 @@ public static class ChatCompletionEndpoints
             Seed: request.Seed ?? Random.Shared.NextInt64(),
             Messages: [.. turns],
             Steering: knobs!.Length > 0 ? knobs : null,
-            SteerPrompt: request.SteeringPositions == "all"), null);
+            SteerPrompt: request.SteeringPositions == "all",
+            TopLogprobs: OpenAiLogprobs.EngineTop(request)), null);
     }
 }

@@ -15,6 +15,10 @@ public sealed record ChatCompletionRequest
     [JsonPropertyName("seed")] public long? Seed { get; init; }
     [JsonPropertyName("stream")] public bool Stream { get; init; }
     [JsonPropertyName("n")] public int? N { get; init; }
+    /// <summary>Return each output token's logprob (the model's raw distribution, temperature 1).</summary>
+    [JsonPropertyName("logprobs")] public bool? Logprobs { get; init; }
+    /// <summary>0–20 most likely alternatives per token; needs <see cref="Logprobs"/>.</summary>
+    [JsonPropertyName("top_logprobs")] public int? TopLogprobs { get; init; }
     /// <summary>SteerLab's extension: vectors from the library, each with its coefficient.</summary>
     [JsonPropertyName("steering")] public List<SteeringExtension>? Steering { get; init; }
     /// <summary>SteerLab's extension: "generated" (default) or "all" (the prompt too).</summary>

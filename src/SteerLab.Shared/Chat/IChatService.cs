@@ -23,13 +23,15 @@ public interface IChatService
 /// <param name="Sampling">How tokens are picked.</param>
 /// <param name="SteerAllPositions">Steer the prompt's positions too (default: only generated tokens).</param>
 /// <param name="DeltaCorrection">SAS vectors keep the SAE's reconstruction error (Δ); off for ablations.</param>
+/// <param name="TopLogprobs">When &gt; 0, every token streams with its logprob and this many most likely alternatives.</param>
 public sealed record ChatRequest(
     string Model,
     IReadOnlyList<ChatTurn> Messages,
     IReadOnlyList<ChatSteering> Steering,
     ChatSampling Sampling,
     bool SteerAllPositions = false,
-    bool DeltaCorrection = true);
+    bool DeltaCorrection = true,
+    int TopLogprobs = 0);
 
 /// <summary>A library vector turned on with coefficient <paramref name="Lambda"/> (negative steers away).</summary>
 public sealed record ChatSteering(Guid VectorId, double Lambda);
@@ -38,15 +40,17 @@ public sealed record ChatSteering(Guid VectorId, double Lambda);
 /// <paramref name="Seed"/> gives the same tokens.</summary>
 public sealed record ChatSampling(int MaxNewTokens = 128, double Temperature = 0.7, double TopP = 0.95, long Seed = 0);
 
-/// <summary>A piece of a streamed answer: new text, or (last) the whole answer.</summary>
-public sealed record ChatStreamUpdate(string Delta, ChatAnswer? Finished = null);
+/// <summary>A piece of a streamed answer: new text (with its tokens' logprobs when the request asked for them), or
+/// (last) the whole answer.</summary>
+public sealed record ChatStreamUpdate(string Delta, ChatAnswer? Finished = null, IReadOnlyList<TokenLogprobs>? Tokens = null);
 
 /// <summary>The finished answer.</summary>
 /// <param name="Text">The whole generated text.</param>
 /// <param name="FinishReason">"stop" (the model ended its turn) or "length" (the token limit was reached).</param>
 /// <param name="PromptTokens">Tokens in the templated conversation.</param>
 /// <param name="CompletionTokens">Tokens generated.</param>
-public sealed record ChatAnswer(string Text, string FinishReason, int PromptTokens, int CompletionTokens);
+/// <param name="Tokens">Every generated token with its logprobs, when the request asked for them.</param>
+public sealed record ChatAnswer(string Text, string FinishReason, int PromptTokens, int CompletionTokens, IReadOnlyList<TokenLogprobs>? Tokens = null);
 
 /// <summary>The request was refused before anything was generated; the message says why.</summary>
 public sealed class ChatRequestException(string message) : Exception(message);

@@ -15,7 +15,9 @@ public sealed record EngineJobRequest(Guid JobId, string Kind, string? Model, st
 /// <param name="Message">What is happening, for people ("token 3/40").</param>
 /// <param name="TokenIds">Tokens produced since the previous progress message (generation only).</param>
 /// <param name="Text">Text produced since the previous progress message (generation with a tokenizer only).</param>
-public sealed record EngineJobProgress(Guid JobId, double Fraction, string? Message, int[]? TokenIds = null, string? Text = null);
+/// <param name="Logprobs">For each of <paramref name="TokenIds"/>, how likely it and its alternatives were (generation
+/// with TopLogprobs &gt; 0 only).</param>
+public sealed record EngineJobProgress(Guid JobId, double Fraction, string? Message, int[]? TokenIds = null, string? Text = null, TokenLogprobs[]? Logprobs = null);
 
 /// <summary>How a job ended on the engine.</summary>
 public enum EngineJobStatus { Succeeded, Failed, Cancelled }
@@ -34,4 +36,10 @@ public static class EngineJobKinds
 
     /// <summary>Build a steering vector from a dataset (<see cref="BuildVectorJobParameters"/> → <see cref="BuildVectorJobResult"/>).</summary>
     public const string BuildVector = "build-vector";
+
+    /// <summary>A/B λ-sweep of vectors on a test set (<see cref="SweepJobParameters"/> → <see cref="SweepJobResult"/>).</summary>
+    public const string Sweep = "sweep";
+
+    /// <summary>Dashboards of SAE features over a corpus (<see cref="FeatureDashboardJobParameters"/> → <see cref="FeatureDashboardJobResult"/>).</summary>
+    public const string FeatureDashboard = "feature-dashboard";
 }

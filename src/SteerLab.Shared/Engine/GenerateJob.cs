@@ -15,6 +15,8 @@ namespace SteerLab.Shared.Engine;
 /// <param name="Steering">Vectors applied while generating, each with its coefficient.</param>
 /// <param name="SteerPrompt">Steer the prompt's positions too (default: only generated tokens).</param>
 /// <param name="DeltaCorrection">SAS vectors keep the SAE's reconstruction error (Δ); off for ablations.</param>
+/// <param name="TopLogprobs">When &gt; 0 (at most 20), every generated token is reported with its logprob and this many
+/// most likely alternatives (<see cref="TokenLogprobs"/>, in progress and result); 0 = off and free.</param>
 public sealed record GenerateJobParameters(
     string Model,
     string? Prompt = null,
@@ -27,7 +29,8 @@ public sealed record GenerateJobParameters(
     ChatTurn[]? Messages = null,
     SteeringKnobParameters[]? Steering = null,
     bool SteerPrompt = false,
-    bool DeltaCorrection = true);
+    bool DeltaCorrection = true,
+    int TopLogprobs = 0);
 
 /// <summary>One message of a conversation: role "system", "user" or "assistant".</summary>
 public sealed record ChatTurn(string Role, string Content);
@@ -44,10 +47,12 @@ public sealed record SteeringKnobParameters(string VectorDocument, double Lambda
 /// <param name="Text">The generated text; null when the model has no tokenizer.</param>
 /// <param name="Finish">"length" (max new tokens reached) or "stop" (a stop token was produced).</param>
 /// <param name="StopId">The stop token, when <paramref name="Finish"/> is "stop".</param>
+/// <param name="Logprobs">One entry per id of <paramref name="NewIds"/>, when <see cref="GenerateJobParameters.TopLogprobs"/> &gt; 0.</param>
 public sealed record GenerateJobResult(
     string Model,
     int[] PromptIds,
     int[] NewIds,
     string? Text,
     string Finish,
-    int? StopId);
+    int? StopId,
+    TokenLogprobs[]? Logprobs = null);

@@ -31,5 +31,6 @@ public sealed record JobView(
 public sealed record CreateJobRequest(string Kind, JsonElement Parameters);
 
 /// <summary>A live change of a job, pushed to subscribers (pages) as it happens. Progress updates carry the tokens
-/// and text produced since the previous update.</summary>
-public sealed record JobUpdate(Guid JobId, JobState State, double Progress, string? Message, int[]? TokenIds = null, string? Text = null);
+/// and text produced since the previous update (and their logprobs when the generate job asked for them).</summary>
+public sealed record JobUpdate(Guid JobId, JobState State, double Progress, string? Message, int[]? TokenIds = null, string? Text = null,
+    SteerLab.Shared.Engine.TokenLogprobs[]? Logprobs = null);

@@ -15,6 +15,16 @@ public sealed class ChatExchange(string user, bool compared)
     /// <summary>Whether any vector was on when it was sent.</summary>
     public bool WasSteered { get; init; }
 
+    /// <summary>A saved exchange as shown again: its answers' text (their logprobs are not kept).</summary>
+    public static ChatExchange FromSaved(SavedExchange saved)
+    {
+        var exchange = new ChatExchange(saved.User, compared: saved.UnsteeredReply is not null) { WasSteered = saved.Steering?.Steering.Count > 0 };
+        exchange.Steered.Text.Append(saved.Reply);
+        if (saved.Reply is null) exchange.Steered.Error = "No answer was saved for this message.";
+        exchange.Unsteered?.Text.Append(saved.UnsteeredReply);
+        return exchange;
+    }
+
     /// <summary>The conversation one column continues: earlier exchanges with that column's answers (the steered one
     /// where the column has none), then <paramref name="next"/>'s user message.</summary>
     public static List<ChatTurn> History(IEnumerable<ChatExchange> earlier, ChatExchange next, bool unsteered)
@@ -35,6 +45,8 @@ public sealed class ChatExchange(string user, bool compared)
 public sealed class ChatReply
 {
     public StringBuilder Text { get; } = new();
+    /// <summary>The tokens with their logprobs, as they stream in (empty when none were asked for).</summary>
+    public List<TokenLogprobs> Tokens { get; } = [];
     public bool Streaming { get; set; }
     public bool Stopped { get; set; }
     public string? Error { get; set; }

@@ -37,6 +37,9 @@ public static class LlamaScopeFormat
 
     sealed record Hyperparams(SaeConfig Config, double? ScalarThreshold, bool UseDecoderBias, bool FoldDecoderNorm);
 
+    /// <summary>The SAE's config from its hyperparams.json alone, without reading any weight (catalogues).</summary>
+    public static SaeConfig ReadConfig(string folder) => ReadHyperparams(Path.Combine(folder, HyperparamsFileName), folder).Config;
+
     public static SparseAutoencoder Load(string folder, long maxBytes = SaeLoader.DefaultMaxBytes)
     {
         var hp = ReadHyperparams(Path.Combine(folder, HyperparamsFileName), folder);

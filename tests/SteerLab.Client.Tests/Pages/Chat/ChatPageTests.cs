@@ -15,15 +15,22 @@ public sealed class ChatPageTests
     static readonly VectorSummary Romance = new(Guid.NewGuid(), "romance-vs-press CAA", "caa", "blocks.1.hook_resid_post",
         "steerlab-brown-demo", false, 1.5, 256, null, null, DateTime.UtcNow);
 
+    static readonly VectorSummary Learned = new(Guid.NewGuid(), "learned-vs-fiction SAS", "sas", "blocks.1.hook_resid_post",
+        "steerlab-brown-demo", true, 1.5, 12, null, null, DateTime.UtcNow);
+
     readonly FakeChatService chat = new();
+    readonly FakeChatPresetService presets = new();
+    readonly FakeChatSessionService sessions = new();
 
     BunitContext NewContext()
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
-        ctx.Services.AddSingleton<IVectorService>(new FakeVectorService { Vectors = { Romance } });
+        ctx.Services.AddSingleton<IVectorService>(new FakeVectorService { Vectors = { Romance, Learned } });
         ctx.Services.AddSingleton<IChatService>(chat);
+        ctx.Services.AddSingleton<IChatPresetService>(presets);
+        ctx.Services.AddSingleton<IChatSessionService>(sessions);
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }

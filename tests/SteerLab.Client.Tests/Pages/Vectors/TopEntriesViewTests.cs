@@ -51,16 +51,25 @@ public sealed class TopEntriesViewTests
     }
 
     [Fact]
-    public async Task SparseVectors_SayThatFeatureLabelsAreNotAvailable_DenseVectorsDoNot()
+    public async Task SparseVectors_ShowTheirFeaturesLabels_DenseVectorsHaveNoLabelColumn()
     {
         await using var ctx = VectorTestContext.New(new FakeVectorService());
+        var labels = new Dictionary<int, SteerLab.Shared.Features.FeatureLabelView>
+        {
+            [2] = new(2, "past tense", SteerLab.Shared.Features.FeatureLabelSources.Import, DateTime.UtcNow),
+        };
 
-        var sparse = ctx.Render<TopEntriesView>(p => p.Add(v => v.Entries, Entries).Add(v => v.IsSparse, true));
-        var dense = ctx.Render<TopEntriesView>(p => p.Add(v => v.Entries, Entries).Add(v => v.IsSparse, false));
+        var sparse = ctx.Render<TopEntriesView>(p => p.Add(v => v.Entries, Entries).Add(v => v.IsSparse, true).Add(v => v.FeatureLabels, labels));
+        var dense = ctx.Render<TopEntriesView>(p => p.Add(v => v.Entries, Entries).Add(v => v.IsSparse, false).Add(v => v.FeatureLabels, labels));
 
-        Assert.Contains("Feature labels are not available yet", sparse.Find("[data-testid=labels-unavailable]").TextContent);
+        var cells = sparse.FindAll("[data-testid=entry-label]");
+        Assert.Equal(5, cells.Count);
+        Assert.Equal("past tense", cells[0].QuerySelector("[data-testid=label-text]")!.TextContent);
+        Assert.NotNull(cells[0].QuerySelector("[data-testid=label-imported]"));
+        Assert.NotNull(cells[1].QuerySelector("[data-testid=label-none]"));
+        Assert.Empty(sparse.FindAll("[data-testid=label-edit]")); // no SaveLabel: read-only
         Assert.Contains("suppresses", sparse.Markup);
-        Assert.Empty(dense.FindAll("[data-testid=labels-unavailable]"));
+        Assert.Empty(dense.FindAll("[data-testid=entry-label]"));
         Assert.Contains("Coordinate", dense.Markup);
     }
 

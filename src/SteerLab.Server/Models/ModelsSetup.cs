@@ -1,0 +1,13 @@
+using SteerLab.Shared.Models;
+
+namespace SteerLab.Server.Models;
+
+public static class ModelsSetup
+{
+    /// <summary>The Models page's service (over the engine registrations of <see cref="Engine.EngineSetup"/>).</summary>
+    public static IServiceCollection AddSteerLabModels(this IServiceCollection services)
+    {
+        services.AddSingleton<IModelsService, ModelsService>();
+        return services;
+    }
+}

@@ -86,5 +86,35 @@ public sealed class NewUserStoryTests
             null, new() { Timeout = 120_000 });
         Assert.Equal(0, await page.GetByTestId("reply-error").CountAsync());
         await browser.ScreenshotAsync("5-chat-steered");
+
+        // Each token tells, on hover, how likely it was and what the model's alternatives were.
+        await page.GetByTestId("reply-token").Nth(2).HoverAsync();
+        await page.GetByTestId("token-logprobs").WaitForAsync();
+        Assert.Contains("p =", await page.GetByTestId("token-logprobs").InnerTextAsync());
+        Assert.True(await page.GetByTestId("token-alternative").CountAsync() >= 2);
+        await browser.ScreenshotAsync("6-token-logprobs");
+
+        // Save the knob setting as a preset and open its link: the same vector at the same λ.
+        await page.GetByTestId("preset-name").FillAsync("corrigible, pushed");
+        await page.GetByTestId("save-preset").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=preset-link]')?.value.includes('preset=')");
+        string link = await page.GetByTestId("preset-link").InputValueAsync();
+        await page.GotoAsync(link, new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await page.GetByTestId("knob-name").Filter(new() { HasText = "corrigible SAS" }).WaitForAsync();
+        Assert.Equal(after, await page.GetByTestId("knob-lambda").InputValueAsync());
+
+        // 4. Compare the new vector with the demo's SAS vectors: Jaccard of their feature supports, values on hover.
+        await page.Locator("a[href='compare']").ClickAsync();
+        await page.GetByTestId("compare-vectors").ClickAsync();
+        foreach (string name in new[] { "corrigible SAS", "romance-vs-press SAS", "learned-vs-fiction SAS" })
+            await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=overlap-cell]').length === 9");
+        Assert.Equal(3, await page.GetByTestId("overlap-row").CountAsync());
+        var offDiagonal = page.Locator("[data-testid=overlap-cell][data-row='0'][data-column='1']");
+        Assert.Equal("Jaccard", await offDiagonal.GetAttributeAsync("data-measure"));
+        await offDiagonal.HoverAsync();
+        await page.Locator(".mud-tooltip").Filter(new() { HasText = "Jaccard" }).WaitForAsync();
+        await browser.ScreenshotAsync("7-compare-heat-map");
     }
 }

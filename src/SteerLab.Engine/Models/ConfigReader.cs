@@ -12,7 +12,7 @@ sealed class ConfigReader(JsonElement root, string source)
         if (root.ValueKind != JsonValueKind.Object) throw Error("the config must be a JSON object");
         if (root.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0
             && list[0].ValueKind == JsonValueKind.String)
-            return list[0].GetString()!;
+            return Text(list[0], "architectures[0]");
         // Some configs name only model_type.
         return String("model_type", "") switch
         {
@@ -67,7 +67,7 @@ sealed class ConfigReader(JsonElement root, string source)
     public string String(string key, string fallback)
     {
         if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Error($"'{key}' must be a string");
+        return value.ValueKind == JsonValueKind.String ? Text(value, key) : throw Error($"'{key}' must be a string");
     }
 
     public Llama3RopeScaling? Llama3RopeScaling()
@@ -78,6 +78,13 @@ sealed class ConfigReader(JsonElement root, string source)
         if (type != "llama3") throw Error($"rope_scaling type '{type}' is not supported (only 'llama3')");
         return new Llama3RopeScaling(nested.Double("factor", 8), nested.Double("low_freq_factor", 1),
             nested.Double("high_freq_factor", 4), nested.Int("original_max_position_embeddings", 8192));
+    }
+
+    // System.Text.Json checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+    string Text(JsonElement value, string key)
+    {
+        try { return value.GetString()!; }
+        catch (InvalidOperationException) { throw Error($"'{key}' is not valid UTF-8"); }
     }
 
     ModelConfigException Error(string message) => new($"{source}: {message}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 
 namespace SteerLab.Engine.Models.Tokenizers;
@@ -13,6 +14,8 @@ readonly partial record struct StrictJsonNode(JsonElement Element, string Path, 
         {
             ReadOnlyMemory<byte> bytes = System.IO.File.ReadAllBytes(file);
             if (bytes.Span.StartsWith("\uFEFF"u8)) bytes = bytes[3..]; // some editors write a UTF-8 byte order mark
+            // System.Text.Json checks UTF-8 only when a string or name is read, and then throws InvalidOperationException.
+            if (!Utf8.IsValid(bytes.Span)) throw new TokenizerFormatException(file, "$", "not valid JSON (the file is not valid UTF-8)");
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
             return new StrictJsonNode(document.RootElement.Clone(), "$", file);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SteerLab.Engine.Sae.Formats;
 
@@ -17,8 +18,11 @@ static class SaeJson
         if (!info.Exists) throw new SaeFormatException(path, "file not found");
         if (info.Length > MaxConfigBytes)
             throw new SaeFormatException(path, $"{info.Length} bytes is too large for an SAE config (limit {MaxConfigBytes})");
+        byte[] bytes = File.ReadAllBytes(path);
+        // System.Text.Json checks UTF-8 only when a string is read (GetString throws InvalidOperationException then).
+        if (!Utf8.IsValid(bytes)) throw new SaeFormatException(path, "not valid JSON: the file is not valid UTF-8");
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = MaxDepth }); }
+        try { document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth }); }
         catch (JsonException e) { throw new SaeFormatException(path, $"not valid JSON: {e.Message}"); }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {

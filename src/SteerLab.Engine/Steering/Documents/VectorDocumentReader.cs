@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using SteerLab.Engine.Hooks;
 
 namespace SteerLab.Engine.Steering.Documents;
@@ -28,6 +29,9 @@ public static class VectorDocumentReader
     {
         if (json.Length > MaxDocumentBytes)
             throw new VectorImportException(source, [new("$", $"document is {json.Length} bytes; the limit is {MaxDocumentBytes}")]);
+        // System.Text.Json checks UTF-8 only when a string or name is read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(json))
+            throw new VectorImportException(source, [new("$", "not valid JSON: the document is not valid UTF-8")]);
         JsonDocument document;
         try { document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth }); }
         catch (JsonException e) { throw new VectorImportException(source, [new($"$ (line {e.LineNumber + 1})", $"not valid JSON: {e.Message}")]); }

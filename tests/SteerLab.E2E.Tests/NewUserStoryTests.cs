@@ -69,15 +69,14 @@ public sealed class NewUserStoryTests
         await page.GetByTestId("add-vector").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "corrigible SAS" }).ClickAsync();
         var lambda = page.GetByTestId("knob-lambda");
-        string before = await lambda.InputValueAsync();
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        double before = double.Parse(await lambda.InputValueAsync(), invariant);
         var slider = page.GetByLabel("λ for corrigible SAS");
         await slider.FocusAsync();
         for (int i = 0; i < 6; i++) await slider.PressAsync("ArrowRight");
-        await page.WaitForFunctionAsync(
-            "before => document.querySelector('[data-testid=knob-lambda]').value !== before", before);
-        string after = await lambda.InputValueAsync();
-        Assert.True(double.Parse(after, System.Globalization.CultureInfo.InvariantCulture) >
-                    double.Parse(before, System.Globalization.CultureInfo.InvariantCulture), $"λ {before} → {after}");
+        // Six steps of 0.1 to the right; each key press reaches the server, so wait for the last one.
+        string after = (before + 0.6).ToString("0.#", invariant);
+        await page.WaitForFunctionAsync("after => document.querySelector('[data-testid=knob-lambda]').value === after", after);
         await page.GetByLabel("Message").FillAsync("Would you accept a change to your goals?");
         await page.GetByTestId("send").ClickAsync();
         await page.WaitForFunctionAsync(
@@ -116,5 +115,16 @@ public sealed class NewUserStoryTests
         await offDiagonal.HoverAsync();
         await page.Locator(".mud-tooltip").Filter(new() { HasText = "Jaccard" }).WaitForAsync();
         await browser.ScreenshotAsync("7-compare-heat-map");
+
+        // The A/B λ-sweep of the three SAS vectors on the uploaded questions (few of them, three λ, to stay quick).
+        await page.GetByTestId("sweep-max-questions").FillAsync("8");
+        await page.GetByTestId("sweep-sparse-grid").FillAsync("-16, 0, 16");
+        await page.GetByTestId("sweep-run").ClickAsync();
+        await page.Locator("[data-testid=sweep-result], [data-testid=sweep-failed], [data-testid=sweep-error]").First
+            .WaitForAsync(new() { Timeout = 180_000 });
+        Assert.Equal(0, await page.Locator("[data-testid=sweep-failed], [data-testid=sweep-error]").CountAsync());
+        await page.GetByTestId("sweep-chart").First.WaitForAsync();
+        Assert.Equal(3, await page.GetByTestId("sweep-row").CountAsync());
+        await browser.ScreenshotAsync("8-ab-sweep");
     }
 }

@@ -28,5 +28,15 @@ public sealed class WorkbenchNavigationTests
         await page.GetByText("Provenance").WaitForAsync();
         Assert.Equal("romance-vs-press SAS", (await page.GetByTestId("vector-title").InnerTextAsync()).Trim());
         await browser.ScreenshotAsync("sparse-vector-detail");
+
+        // The Models page: the built-in demo is the model root; its model can be loaded into the in-process engine.
+        await page.Locator("a[href='models']").ClickAsync();
+        await page.GetByTestId("model-name").Filter(new() { HasText = "steerlab-brown-demo" }).WaitForAsync();
+        await page.GetByTestId("demo-root").WaitForAsync();
+        Assert.Contains("sae", await page.GetByTestId("sae-table").InnerTextAsync());
+        await page.GetByTestId("load-model").First.ClickAsync();
+        await page.GetByTestId("unload-model").First.WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains("steerlab-brown-demo", await page.GetByTestId("loaded-models").InnerTextAsync());
+        await browser.ScreenshotAsync("models");
     }
 }

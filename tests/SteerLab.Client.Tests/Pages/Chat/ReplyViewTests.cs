@@ -34,7 +34,6 @@ public sealed class ReplyViewTests
     public async Task HoveringAToken_ShowsItsProbabilityAndTheAlternativesAsText()
     {
         await using var ctx = NewContext();
-        var popovers = ctx.Render<MudPopoverProvider>();
         var reply = Reply("<b>Once upon",
             Token(10, "<b>", 0.05, (11, " The", 0.6), (10, "<b>", 0.05)),
             Token(12, "Once", 0.9, (12, "Once", 0.9), (13, " <i>", 0.02)));
@@ -45,11 +44,12 @@ public sealed class ReplyViewTests
         Assert.Equal("<b>Once upon", view.Find("[data-testid=reply-text]").TextContent); // the text after the tokens follows
         Assert.Empty(view.FindAll("[data-testid=reply-text] b")); // model output is text, never markup
 
-        await view.FindAll(".mud-tooltip-root")[1].TriggerEventAsync("onpointerenter", new Microsoft.AspNetCore.Components.Web.PointerEventArgs());
+        Assert.Empty(view.FindAll("[data-testid=token-logprobs]"));
+        await view.FindAll("[data-testid=reply-token]")[1].TriggerEventAsync("onmouseenter", new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
 
-        popovers.WaitForAssertion(() =>
+        view.WaitForAssertion(() =>
         {
-            var shown = popovers.Find("[data-testid=token-logprobs]");
+            var shown = view.Find("[data-testid=token-logprobs]");
             Assert.Contains("Once · p = 90.0 %", shown.TextContent);
             var alternatives = shown.QuerySelectorAll("[data-testid=token-alternative]").Select(a => a.TextContent).ToList();
             Assert.Equal(2, alternatives.Count);
@@ -59,6 +59,18 @@ public sealed class ReplyViewTests
             Assert.Contains("2.0 %", alternatives[1]);
             Assert.Empty(shown.QuerySelectorAll("i"));
         });
+    }
+
+    [Fact]
+    public async Task FocusingAToken_ShowsItsDetailsToo()
+    {
+        await using var ctx = NewContext();
+        var view = ctx.Render<ReplyView>(p => p.Add(c => c.Title, "Assistant")
+            .Add(c => c.Reply, Reply("a b", Token(1, "a", 0.5, (1, "a", 0.5)), Token(2, " b", 0.25, (3, " c", 0.5), (2, " b", 0.25)))));
+
+        await view.FindAll("[data-testid=reply-token]")[1].FocusAsync(new Microsoft.AspNetCore.Components.Web.FocusEventArgs());
+
+        view.WaitForAssertion(() => Assert.Contains("␣b · p = 25.0 % · token 2 of 2", view.Find("[data-testid=token-logprobs]").TextContent));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using SteerLab.Client;
+using SteerLab.Server.Accounts;
 using SteerLab.Server;
 using SteerLab.Server.Api;
 using SteerLab.Server.Chat;
@@ -19,6 +20,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSteerLabOptions();
 // Order matters for the hosted services: the database is migrated before the job scheduler reads the queue.
 builder.Services.AddSteerLabDatabase();
+builder.Services.AddSteerLabAccounts();
 builder.Services.AddSteerLabEngine();
 builder.Services.AddSteerLabJobs();
 builder.Services.AddSteerLabApi();
@@ -33,10 +35,12 @@ var app = builder.Build();
 
 app.UseStatusCodePagesForPeople("/not-found");
 app.UseAuthentication();
+app.UseTeamScope();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSteerLabApi();
+app.MapAccountEndpoints();
 app.MapSteerLabEngineHub();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -12,7 +12,8 @@ public sealed record SteerLabOptions
     /// <summary>The only folders models may be loaded from (DESIGN §9).</summary>
     public string[] ModelRoots { get; init; } = [];
 
-    /// <summary>Keys remote engine workers authenticate with (<c>worker --key KEY</c>). Empty: no worker may connect.</summary>
+    /// <summary>Shared keys remote engine workers may authenticate with (<c>worker --key KEY</c>), besides users' API keys of
+    /// the "worker" scope. Empty: only API keys.</summary>
     public string[] WorkerKeys { get; init; } = [];
 
     /// <summary>Names this server instance in job records, so that after a restart it recovers the jobs it was
@@ -21,9 +22,25 @@ public sealed record SteerLabOptions
     /// recovers every job left Running, as the only instance.</summary>
     public string? InstanceName { get; init; }
 
+    /// <summary>An API key given by configuration for automated setups (environment <c>SteerLab__BootstrapApiKey</c>); it
+    /// acts for the first administrator with the "write" scope. Unset: no such key.</summary>
+    public string? BootstrapApiKey { get; init; }
+
+    /// <summary>The first administrator, created at start when no user exists yet (else the setup page asks for one).</summary>
+    public AdminOptions Admin { get; init; } = new();
+
     public DatabaseOptions Database { get; init; } = new();
     public EngineOptions Engine { get; init; } = new();
     public JobOptions Jobs { get; init; } = new();
+}
+
+/// <summary>"SteerLab:Admin": the first administrator's e-mail and password. There is no default password: with both
+/// unset, the one-time setup page (<c>/account/setup</c>) creates the first administrator.</summary>
+public sealed record AdminOptions
+{
+    public string? Email { get; init; }
+    public string? Password { get; init; }
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Email);
 }
 
 /// <summary>"SteerLab:Database". The connection string is <c>ConnectionStrings:SteerLab</c>; for SQLite it defaults to

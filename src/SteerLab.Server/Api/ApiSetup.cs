@@ -29,8 +29,10 @@ public static class ApiSetup
         });
     }
 
-    public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>Every REST and OpenAI-compatible endpoint needs a signed-in user or an API key (401 JSON otherwise).</summary>
+    public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder app)
     {
+        var endpoints = app.MapGroup("").RequireAuthorization(Accounts.AccountsSetup.ApiPolicy);
         endpoints.MapJobEndpoints();
         endpoints.MapModelEndpoints();
         endpoints.MapChatCompletions();
@@ -38,6 +40,6 @@ public static class ApiSetup
         endpoints.MapVectorEndpoints();
         endpoints.MapVectorBuildEndpoints();
         endpoints.MapCompareEndpoints();
-        return endpoints;
+        return app;
     }
 }

@@ -10,7 +10,7 @@ namespace SteerLab.Server.Chat;
 
 /// <summary>The chat page's <see cref="IChatService"/>: each answer is a "generate" job over the conversation (the
 /// model's chat template applies), steered by library vectors, its tokens relayed as they are published.</summary>
-public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLabDbContext> databases, ModelRoots modelRoots) : IChatService
+public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLabDbContext> databases, ModelRoots modelRoots, Accounts.TeamScope scope) : IChatService
 {
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
@@ -24,8 +24,10 @@ public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLa
 
     public async IAsyncEnumerable<ChatStreamUpdate> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Generating runs a job: an editor's right, as for every job.
+        var caller = await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellationToken);
         var (knobs, steeringError) = await LibrarySteering.ResolveAsync(
-            request.Steering.Select(s => (s.VectorId, s.Lambda)).ToList(), databases, cancellationToken);
+            request.Steering.Select(s => (s.VectorId, s.Lambda)).ToList(), caller.TeamId, databases, cancellationToken);
         if (steeringError is not null) throw new ChatRequestException(steeringError);
         var parameters = new GenerateJobParameters(
             request.Model,
@@ -39,7 +41,7 @@ public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLa
             DeltaCorrection: request.DeltaCorrection,
             TopLogprobs: request.TopLogprobs);
 
-        var (run, error) = await jobs.StartAsync(parameters);
+        var (run, error) = await jobs.StartAsync(parameters, caller.TeamId);
         if (run is null) throw new ChatRequestException(error!);
         using (run)
         {

@@ -6,14 +6,15 @@ namespace SteerLab.Server.Chat;
 
 /// <summary>Saved chats over the database: a <see cref="ChatSession"/> with its setting, and its turns as
 /// <see cref="ChatMessage"/>s (user, then assistant with <see cref="AssistantTurnJson"/>).</summary>
-public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> databases, TimeProvider time) : IChatSessionService
+public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> databases, TimeProvider time, Accounts.TeamScope scope) : IChatSessionService
 {
     public const int MaxTitleLength = 80;
 
     public async Task<IReadOnlyList<ChatSessionSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var sessions = await db.ChatSessions.AsNoTracking()
+        var sessions = await db.ChatSessions.AsNoTracking().Where(s => s.TeamId == team)
             .Select(s => new ChatSessionSummary(s.Id, s.Title, s.Model, s.Messages.Count, s.UpdatedAt))
             .ToListAsync(cancellationToken);
         return sessions.OrderByDescending(s => s.UpdatedAt).ToList(); // SQLite cannot order by DateTime in SQL portably
@@ -21,8 +22,9 @@ public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> data
 
     public async Task<ChatSessionView?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var session = await db.ChatSessions.AsNoTracking().Include(s => s.Messages).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var session = await db.ChatSessions.AsNoTracking().Include(s => s.Messages).FirstOrDefaultAsync(s => s.Id == id && s.TeamId == team, cancellationToken);
         if (session is null) return null;
         string source = $"chat '{session.Title}'";
         var exchanges = new List<SavedExchange>();
@@ -43,19 +45,20 @@ public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> data
     public async Task<Guid> SaveExchangeAsync(Guid? sessionId, string model, ChatSettings settings, SavedExchange exchange, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(model)) throw new ArgumentException("a chat needs a model");
+        var team = (await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellationToken)).TeamId;
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         ChatSession session;
         int next;
         if (sessionId is { } id)
         {
-            session = await db.ChatSessions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
+            session = await db.ChatSessions.FirstOrDefaultAsync(s => s.Id == id && s.TeamId == team, cancellationToken)
                 ?? throw new KeyNotFoundException($"there is no chat {id}: it was deleted");
             next = await db.ChatMessages.Where(m => m.SessionId == id).Select(m => (int?)m.Index).MaxAsync(cancellationToken) + 1 ?? 0;
         }
         else
         {
-            session = new ChatSession { Id = Guid.NewGuid(), Title = Title(exchange.User), Model = model, CreatedAt = now };
+            session = new ChatSession { Id = Guid.NewGuid(), TeamId = team, Title = Title(exchange.User), Model = model, CreatedAt = now };
             db.ChatSessions.Add(session);
             next = 0;
         }
@@ -75,7 +78,9 @@ public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> data
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = (await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellationToken)).TeamId;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (!await db.ChatSessions.AnyAsync(s => s.Id == id && s.TeamId == team, cancellationToken)) return false;
         // Messages go with it (cascade); deleted explicitly too, in case the provider does not enforce the cascade.
         await db.ChatMessages.Where(m => m.SessionId == id).ExecuteDeleteAsync(cancellationToken);
         return await db.ChatSessions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;

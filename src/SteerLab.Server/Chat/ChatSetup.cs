@@ -9,10 +9,11 @@ public static class ChatSetup
     public static IServiceCollection AddSteerLabChat(this IServiceCollection services)
     {
         services.AddSingleton<GenerateJobRelay>();
-        services.AddSingleton<IChatService, ChatService>();
+        // Scoped: each request or circuit sees its caller's team (Accounts/TeamScope).
+        services.AddScoped<IChatService, ChatService>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IChatPresetService, ChatPresetService>();
-        services.AddSingleton<IChatSessionService, ChatSessionService>();
+        services.AddScoped<IChatPresetService, ChatPresetService>();
+        services.AddScoped<IChatSessionService, ChatSessionService>();
         return services;
     }
 }

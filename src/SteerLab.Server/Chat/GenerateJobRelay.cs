@@ -13,7 +13,7 @@ namespace SteerLab.Server.Chat;
 public sealed class GenerateJobRelay(JobKindCatalog kinds, JobStore store, JobWakeup wakeup, JobUpdates updates)
 {
     /// <summary>Validates the parameters and queues the job; the error lists every problem when the kind refuses them.</summary>
-    public async Task<(GenerateJobRun? Run, string? Error)> StartAsync(GenerateJobParameters parameters)
+    public async Task<(GenerateJobRun? Run, string? Error)> StartAsync(GenerateJobParameters parameters, Guid teamId)
     {
         var kind = kinds.Find(EngineJobKinds.Generate)!;
         var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
@@ -34,7 +34,7 @@ public sealed class GenerateJobRelay(JobKindCatalog kinds, JobStore store, JobWa
         });
         try
         {
-            var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, CancellationToken.None);
+            var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, teamId, CancellationToken.None);
             lock (pending)
             {
                 jobId = job.Id;

@@ -9,9 +9,9 @@ namespace SteerLab.Server.Chat;
 /// document, and for a sparse vector the SAE folder its document's <c>sae.id</c> names under the model roots.</summary>
 public static class LibrarySteering
 {
-    /// <summary>The knobs in order, or an error naming the first vector the library does not hold.</summary>
+    /// <summary>The knobs in order, or an error naming the first vector the team's library does not hold.</summary>
     public static async Task<(SteeringKnobParameters[]? Knobs, string? Error)> ResolveAsync(
-        IReadOnlyList<(Guid VectorId, double Lambda)> steering, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
+        IReadOnlyList<(Guid VectorId, double Lambda)> steering, Guid teamId, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
     {
         var knobs = new SteeringKnobParameters[steering.Count];
         if (steering.Count == 0) return (knobs, null);
@@ -19,7 +19,7 @@ public static class LibrarySteering
         for (int i = 0; i < steering.Count; i++)
         {
             var (vectorId, lambda) = steering[i];
-            var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vectorId, cancellation);
+            var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vectorId && v.TeamId == teamId, cancellation);
             if (entity is null) return (null, $"steering[{i}]: there is no vector {vectorId}");
             knobs[i] = new SteeringKnobParameters(entity.DocumentJson, lambda, SaeFolder(entity.DocumentJson));
         }

@@ -5,7 +5,9 @@ using SteerLab.Engine.Steering;
 using SteerLab.Engine.Steering.Documents;
 using SteerLab.Engine.Worker;
 using SteerLab.Server.Api;
+using SteerLab.Server.Accounts;
 using SteerLab.Server.Data;
+using SteerLab.Shared.Accounts;
 using SteerLab.Server.Datasets;
 using SteerLab.Server.Jobs;
 using SteerLab.Shared.Compare;
@@ -18,7 +20,7 @@ namespace SteerLab.Server.Compare;
 /// <summary>The Compare page's server (<see cref="ICompareService"/>): heat maps straight from the library's documents,
 /// and sweeps queued as "sweep" jobs carrying the vectors' documents and the test set's pairs (a remote worker cannot
 /// read the database), validated by <see cref="SweepJobKind"/> like any job's.</summary>
-public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts, JobKindCatalog kinds, JobStore store, JobWakeup wakeup) : ICompareService
+public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts, JobKindCatalog kinds, JobStore store, JobWakeup wakeup, TeamScope scope) : ICompareService
 {
     readonly IJobKind kind = kinds.Find(EngineJobKinds.Sweep) ?? throw new InvalidOperationException("the sweep job kind is not registered");
 
@@ -32,6 +34,7 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
 
     public async Task<SweepStart> StartSweepAsync(SweepRequest request, CancellationToken cancellationToken = default)
     {
+        var caller = await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
 
@@ -44,7 +47,7 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
         if (request.MaxQuestions is < 1 or > SweepRequest.MaxMaxQuestions) Add("maxQuestions", $"must be between 1 and {SweepRequest.MaxMaxQuestions}, got {request.MaxQuestions}");
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var testSet = await db.Datasets.AsNoTracking().Where(d => d.Id == request.TestSetId)
+        var testSet = await db.Datasets.AsNoTracking().Where(d => d.Id == request.TestSetId && d.TeamId == caller.TeamId)
             .Select(d => new { d.Name, d.PairsJson }).SingleOrDefaultAsync(cancellationToken);
         if (testSet is null) Add("testSetId", $"there is no dataset {request.TestSetId}");
         else if (DatasetPairsJson.KindOf(testSet.PairsJson) != DatasetPairKind.AnswerChoice)
@@ -59,17 +62,17 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
             testSet!.Name, testSet.PairsJson, request.MaxQuestions, request.DeltaCorrection);
         var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
         if (!validation.IsValid) return new SweepStart(null, validation.Errors);
-        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, cancellationToken);
+        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, caller.TeamId, cancellationToken);
         wakeup.Signal();
         return new SweepStart(job.ToView(), new Dictionary<string, string[]>());
     }
 
     public async Task<JobView?> GetSweepAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        await store.FindAsync(jobId, cancellationToken) is { } job && job.Kind == kind.Name ? job.ToView() : null;
+        await store.FindInTeamAsync(jobId, await scope.TeamIdAsync(cancellationToken), cancellationToken) is { } job && job.Kind == kind.Name ? job.ToView() : null;
 
     public async Task<bool> CancelSweepAsync(Guid jobId, CancellationToken cancellationToken = default) =>
         await GetSweepAsync(jobId, cancellationToken) is not null
-        && (await store.RequestCancelAsync(jobId, cancellationToken)).Kind == CancelOutcomeKind.Accepted;
+        && (await store.RequestCancelAsync(jobId, cancellationToken, (await scope.RequireAsync(TeamRoles.Editor, cancellationToken)).TeamId)).Kind == CancelOutcomeKind.Accepted;
 
     public SweepJobResult? SweepResult(JobView job) =>
         job is { Kind: EngineJobKinds.Sweep, State: JobState.Succeeded, Result: { ValueKind: JsonValueKind.Object } result }
@@ -83,8 +86,9 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
         var distinct = ids.Distinct().ToList();
         if (distinct.Count == 0) return ([], "choose at least one vector");
         if (distinct.Count > ICompareService.MaxVectors) return ([], $"at most {ICompareService.MaxVectors} vectors at once, got {distinct.Count}");
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Vectors.AsNoTracking().Where(v => distinct.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        var rows = await db.Vectors.AsNoTracking().Where(v => v.TeamId == team && distinct.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
         if (distinct.Where(id => !rows.ContainsKey(id)).ToList() is [var missing, ..]) return ([], $"there is no vector {missing}");
         var vectors = new List<(SteeringVectorEntity, SteeringVector)>(distinct.Count);
         foreach (var id in distinct)

@@ -6,5 +6,5 @@ namespace SteerLab.Server.Compare;
 public static class CompareSetup
 {
     public static IServiceCollection AddSteerLabCompare(this IServiceCollection services) =>
-        services.AddSingleton<ICompareService, CompareService>();
+        services.AddScoped<ICompareService, CompareService>(); // scoped: per caller's team
 }

@@ -5,6 +5,8 @@ namespace SteerLab.Server.Data;
 public sealed class ChatPreset
 {
     public Guid Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     public required string Name { get; set; }
     public required string Model { get; set; }
     /// <summary>The knob setting as JSON (the chat page's own format, versioned inside the JSON).</summary>

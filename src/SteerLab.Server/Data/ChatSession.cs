@@ -4,6 +4,8 @@ namespace SteerLab.Server.Data;
 public sealed class ChatSession
 {
     public Guid Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     public string Title { get; set; } = "";
     public required string Model { get; set; }
     /// <summary>Knobs (vector ids and λ), Δ correction, positions and sampling, as JSON.</summary>

@@ -4,6 +4,8 @@ namespace SteerLab.Server.Data;
 public sealed class Dataset
 {
     public Guid Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
     /// <summary>Hex SHA-256 of the canonical pairs; vectors refer to datasets by it.</summary>

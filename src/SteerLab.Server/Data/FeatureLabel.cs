@@ -4,6 +4,8 @@ namespace SteerLab.Server.Data;
 public sealed class FeatureLabel
 {
     public long Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     /// <summary>The SAE as vectors name it: "{release}/{id}" of the vector document's <c>sae</c> (see
     /// <see cref="SteeringVectorEntity.SaeId"/>).</summary>
     public required string SaeId { get; set; }

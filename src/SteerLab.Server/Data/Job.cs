@@ -7,6 +7,8 @@ namespace SteerLab.Server.Data;
 public sealed class Job
 {
     public Guid Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     /// <summary>One of SteerLab.Shared.Engine.EngineJobKinds.</summary>
     public required string Kind { get; set; }
     /// <summary>The model the job needs (relative to a model root); the scheduler matches it to a worker.</summary>

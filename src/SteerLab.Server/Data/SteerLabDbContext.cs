@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SteerLab.Shared.Jobs;
 
@@ -5,9 +6,14 @@ namespace SteerLab.Server.Data;
 
 /// <summary>The workbench's database. One model for every provider; each provider has its own context subclass
 /// (<see cref="SqliteSteerLabDbContext"/>, <see cref="PostgresSteerLabDbContext"/>) only so that each keeps its own
-/// migrations, as EF Core recommends for several providers.</summary>
-public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(options)
+/// migrations, as EF Core recommends for several providers. Identity's user tables come from
+/// <see cref="IdentityUserContext{TUser,TKey}"/> (no Identity roles: roles are per team, in <see cref="TeamMembers"/>).</summary>
+public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUserContext<SteerLabUser, Guid>(options)
 {
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<TeamInvitation> TeamInvitations => Set<TeamInvitation>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ModelEntry> Models => Set<ModelEntry>();
     public DbSet<SaeEntry> Saes => Set<SaeEntry>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
@@ -20,6 +26,7 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
+        base.ConfigureConventions(conventions);
         // Every time is written as UTC; SQLite forgets the kind, so it is put back on reading.
         conventions.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         conventions.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
@@ -27,6 +34,8 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model);
+        AccountsModel.Configure(model);
         model.Entity<ModelEntry>(e =>
         {
             e.Property(m => m.Name).HasMaxLength(200);
@@ -50,7 +59,7 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
             e.Property(d => d.Description).HasMaxLength(4000);
             e.Property(d => d.ContentHash).HasMaxLength(64);
             e.HasIndex(d => d.ContentHash);
-            e.HasIndex(d => new { d.Name, d.ContentHash }).IsUnique();
+            e.HasIndex(d => new { d.TeamId, d.Name, d.ContentHash }).IsUnique();
         });
         model.Entity<SteeringVectorEntity>(e =>
         {
@@ -99,7 +108,7 @@ public abstract class SteerLabDbContext(DbContextOptions options) : DbContext(op
             e.Property(l => l.SaeId).HasMaxLength(512);
             e.Property(l => l.Label).HasMaxLength(500);
             e.Property(l => l.Source).HasMaxLength(16);
-            e.HasIndex(l => new { l.SaeId, l.FeatureIndex }).IsUnique();
+            e.HasIndex(l => new { l.TeamId, l.SaeId, l.FeatureIndex }).IsUnique();
         });
     }
 }

@@ -5,6 +5,8 @@ namespace SteerLab.Server.Data;
 public sealed class SteeringVectorEntity
 {
     public Guid Id { get; set; }
+    /// <summary>The team the row belongs to; only its members see it.</summary>
+    public Guid TeamId { get; set; }
     public required string Name { get; set; }
     /// <summary>"caa", "topk_enr", "sas", "sae_ts".</summary>
     public required string Method { get; set; }

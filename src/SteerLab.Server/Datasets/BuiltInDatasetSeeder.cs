@@ -6,10 +6,10 @@ namespace SteerLab.Server.Datasets;
 
 /// <summary>Adds the built-in datasets (the demo's <c>datasets/*.json</c>) at start, each unless a dataset with the
 /// same content hash is already saved: restarts add nothing, and a renamed built-in dataset stays as the user named
-/// it. Runs after the database migrator (registered after it; hosted services start in order).</summary>
-sealed class BuiltInDatasetSeeder(DatasetService datasets, IOptions<DatasetOptions> options, IHostEnvironment environment, ILogger<BuiltInDatasetSeeder> logger) : IHostedService
+/// it. Runs for one team at a time (<see cref="Accounts.DemoContentSeeder"/>), in a scope acting for that team.</summary>
+sealed class BuiltInDatasetSeeder(DatasetService datasets, IOptions<DatasetOptions> options, IHostEnvironment environment, ILogger<BuiltInDatasetSeeder> logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.SeedBuiltIn || Folder() is not { } folder || !Directory.Exists(folder)) return;
         foreach (string file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
@@ -30,8 +30,6 @@ sealed class BuiltInDatasetSeeder(DatasetService datasets, IOptions<DatasetOptio
             if (created) logger.LogInformation("Added built-in dataset {Name} ({Pairs} pairs)", saved.Name, saved.PairCount);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     string? Folder() => options.Value.BuiltInFolder is { Length: > 0 } configured
         ? Path.Combine(environment.ContentRootPath, configured)

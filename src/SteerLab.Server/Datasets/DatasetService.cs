@@ -2,15 +2,19 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SteerLab.Engine.Steering.Datasets;
+using SteerLab.Server.Accounts;
 using SteerLab.Server.Data;
+using SteerLab.Shared.Accounts;
 using SteerLab.Shared.Datasets;
 
 namespace SteerLab.Server.Datasets;
 
 /// <summary>Datasets over the database (DESIGN §8): uploads are read by the engine's readers, saved whole or not at
-/// all, and versioned by the content hash of their pairs; the same pairs are saved once.</summary>
+/// all, and versioned by the content hash of their pairs; the same pairs are saved once per team. Every query is limited
+/// to the caller's team (<see cref="TeamScope"/>): another team's dataset is "not found", never "forbidden".</summary>
 public sealed class DatasetService(
     IDbContextFactory<SteerLabDbContext> contexts,
+    TeamScope scope,
     IOptions<DatasetOptions> options,
     TimeProvider time,
     ILogger<DatasetService> logger) : IDatasetService
@@ -28,6 +32,7 @@ public sealed class DatasetService(
         name = string.IsNullOrWhiteSpace(name) ? DefaultName(fileName) : name.Trim();
         description = description?.Trim() ?? "";
         CheckTexts(name, description);
+        await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
         var (dataset, report) = await CheckAsync(content, fileName, cancellationToken);
         if (dataset is null) return new DatasetSaveResult(DatasetSaveOutcome.Invalid, null, report);
         if (report.Existing is { } existing) return new DatasetSaveResult(DatasetSaveOutcome.AlreadyExists, existing, report);
@@ -39,10 +44,12 @@ public sealed class DatasetService(
     /// when another request or server instance saved the same pairs a moment earlier).</summary>
     public async Task<(DatasetSummary Dataset, bool Created)> AddIfNewAsync(ContrastiveDataset dataset, string name, string description, CancellationToken cancellationToken)
     {
+        var team = (await scope.RequireAsync(TeamRoles.Editor, cancellationToken)).TeamId;
         if (await FindByHashAsync(dataset.ContentHash, cancellationToken) is { } existing) return (existing, false);
         var row = new Dataset
         {
             Id = Guid.NewGuid(),
+            TeamId = team,
             Name = name,
             Description = description,
             ContentHash = dataset.ContentHash,
@@ -68,15 +75,17 @@ public sealed class DatasetService(
 
     public async Task<IReadOnlyList<DatasetSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Datasets.AsNoTracking().OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Name)
+        return await db.Datasets.AsNoTracking().Where(d => d.TeamId == team).OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Name)
             .Select(ToSummary).ToListAsync(cancellationToken);
     }
 
     public async Task<DatasetDetail?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } row) return null;
+        if (await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id && d.TeamId == team, cancellationToken) is not { } row) return null;
         return new DatasetDetail(Summary(row), DatasetPairsJson.Page(row.PairsJson, 0, DetailPairs).Pairs);
     }
 
@@ -85,8 +94,9 @@ public sealed class DatasetService(
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(take, DatasetPairPage.MaxTake);
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        string? pairs = await db.Datasets.Where(d => d.Id == id).Select(d => d.PairsJson).SingleOrDefaultAsync(cancellationToken);
+        string? pairs = await db.Datasets.Where(d => d.Id == id && d.TeamId == team).Select(d => d.PairsJson).SingleOrDefaultAsync(cancellationToken);
         return pairs is null ? null : DatasetPairsJson.Page(pairs, skip, take);
     }
 
@@ -95,8 +105,9 @@ public sealed class DatasetService(
         string? name = edit.Name?.Trim(), description = edit.Description?.Trim();
         if (name is not null && DatasetTexts.NameProblem(name) is { } nameProblem) throw new ArgumentException($"name: {nameProblem}", nameof(edit));
         if (DatasetTexts.DescriptionProblem(description) is { } descriptionProblem) throw new ArgumentException($"description: {descriptionProblem}", nameof(edit));
+        var team = await TeamToEditAsync(id, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await db.Datasets.SingleOrDefaultAsync(d => d.Id == id, cancellationToken) is not { } row) return null;
+        if (await db.Datasets.SingleOrDefaultAsync(d => d.Id == id && d.TeamId == team, cancellationToken) is not { } row) return null;
         if (name is not null) row.Name = name;
         if (description is not null) row.Description = description;
         await db.SaveChangesAsync(cancellationToken);
@@ -105,15 +116,31 @@ public sealed class DatasetService(
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = await TeamToEditAsync(id, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        return await db.Datasets.Where(d => d.Id == id && d.TeamId == team).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The caller's team when they may edit there. A viewer asking about a dataset of their own team is refused
+    /// (403); a dataset of another team is simply not found (404), so ids cannot be probed.</summary>
+    async Task<Guid> TeamToEditAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var caller = await scope.GetAsync(cancellationToken);
+        if (!caller.Can(TeamRoles.Editor))
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (await db.Datasets.AnyAsync(d => d.Id == id && d.TeamId == caller.TeamId, cancellationToken))
+                await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
+        }
+        return caller.TeamId;
     }
 
     /// <summary>A saved dataset's pairs for the engine (vector building), or null when there is none with that id.</summary>
     public async Task<ContrastiveDataset?> LoadAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Datasets.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Name, d.PairsJson }).SingleOrDefaultAsync(cancellationToken);
+        var row = await db.Datasets.AsNoTracking().Where(d => d.Id == id && d.TeamId == team).Select(d => new { d.Name, d.PairsJson }).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : DatasetPairsJson.Read(row.PairsJson, row.Name);
     }
 
@@ -139,8 +166,9 @@ public sealed class DatasetService(
 
     async Task<DatasetSummary?> FindByHashAsync(string contentHash, CancellationToken cancellationToken)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Datasets.AsNoTracking().Where(d => d.ContentHash == contentHash).OrderBy(d => d.CreatedAt)
+        return await db.Datasets.AsNoTracking().Where(d => d.TeamId == team && d.ContentHash == contentHash).OrderBy(d => d.CreatedAt)
             .Select(ToSummary).FirstOrDefaultAsync(cancellationToken);
     }
 

@@ -13,10 +13,11 @@ public static class DatasetsSetup
         services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatasetOptions>, DatasetOptionsValidation>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<DatasetService>();
-        services.AddSingleton<IDatasetService>(sp => sp.GetRequiredService<DatasetService>());
-        // Must come after AddSteerLabDatabase: hosted services start in order, and the seeder needs the migrated schema.
-        services.AddHostedService<BuiltInDatasetSeeder>();
+        // Scoped: each request or circuit sees its caller's team (Accounts/TeamScope).
+        services.AddScoped<DatasetService>();
+        services.AddScoped<IDatasetService>(sp => sp.GetRequiredService<DatasetService>());
+        // Run for each team by Accounts/DemoContentSeeder.
+        services.AddScoped<BuiltInDatasetSeeder>();
         return services;
     }
 }

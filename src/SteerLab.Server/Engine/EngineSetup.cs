@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SteerLab.Engine.Demo;
 using SteerLab.Engine.Worker;
@@ -27,11 +26,7 @@ public static class EngineSetup
         services.AddSingleton<EnginePlacement>();
 
         services.AddSignalR().AddHubOptions<EngineHub>(hub => hub.MaximumReceiveMessageSize = MaxWorkerMessageBytes);
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, WorkerKeyAuthentication>(WorkerKeyAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy(WorkerKeyAuthentication.PolicyName, policy => policy
-            .AddAuthenticationSchemes(WorkerKeyAuthentication.SchemeName)
-            .RequireRole(WorkerKeyAuthentication.WorkerRole));
+        // Workers authenticate with API keys of the worker scope (Accounts/AccountsSetup.EngineWorkerPolicy).
         return services;
     }
 

@@ -6,7 +6,9 @@ using SteerLab.Engine.Steering;
 using SteerLab.Engine.Steering.Documents;
 using SteerLab.Engine.Worker;
 using SteerLab.Server.Api;
+using SteerLab.Server.Accounts;
 using SteerLab.Server.Data;
+using SteerLab.Shared.Accounts;
 using SteerLab.Server.Datasets;
 using SteerLab.Server.Jobs;
 using SteerLab.Shared.Engine;
@@ -24,17 +26,20 @@ public sealed class FeatureDashboardService(
     IDbContextFactory<SteerLabDbContext> contexts,
     JobKindCatalog kinds,
     JobStore store,
-    JobWakeup wakeup) : IFeatureDashboardService
+    JobWakeup wakeup,
+    TeamScope scope,
+    LatestDashboardJobs latest) : IFeatureDashboardService
 {
     readonly IJobKind kind = kinds.Find(EngineJobKinds.FeatureDashboard) ?? throw new InvalidOperationException("the feature-dashboard job kind is not registered");
-    readonly ConcurrentDictionary<Guid, Guid> latestJobOfVector = new();
+    ConcurrentDictionary<Guid, Guid> latestJobOfVector => latest.ByVector;
 
     public async Task<FeatureDashboardStart> StartAsync(Guid vectorId, int features = IFeatureDashboardService.DefaultFeatures, CancellationToken cancellationToken = default)
     {
         if (features < 1 || features > FeatureDashboardJobParameters.MaxFeatures)
             return Refused($"ask for 1 to {FeatureDashboardJobParameters.MaxFeatures} features, not {features}");
+        var caller = await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vectorId, cancellationToken);
+        var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vectorId && v.TeamId == caller.TeamId, cancellationToken);
         if (entity is null) return Refused($"there is no vector {vectorId}");
         SteeringVector vector;
         try { vector = VectorDocumentReader.Parse(Encoding.UTF8.GetBytes(entity.DocumentJson), $"stored vector {vectorId}"); }
@@ -42,7 +47,7 @@ public sealed class FeatureDashboardService(
         if (vector is not { Sparse: { } sparse, Sae: { } sae }) return Refused("dashboards describe SAE features; this is a dense vector");
         if (vector.Dataset is not { } datasetReference)
             return Refused("the vector records no dataset, so there is no corpus to scan (dashboards read the vector's own dataset)");
-        var dataset = await db.Datasets.AsNoTracking().Where(d => d.ContentHash == datasetReference.ContentHash)
+        var dataset = await db.Datasets.AsNoTracking().Where(d => d.TeamId == caller.TeamId && d.ContentHash == datasetReference.ContentHash)
             .OrderBy(d => d.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (dataset is null)
             return Refused($"the vector's dataset \"{datasetReference.Name}\" (content hash {datasetReference.ContentHash[..Math.Min(12, datasetReference.ContentHash.Length)]}…) is not in the library; upload it again to scan it");
@@ -59,7 +64,7 @@ public sealed class FeatureDashboardService(
             texts);
         var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
         if (!validation.IsValid) return Refused(string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, cancellationToken);
+        var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, caller.TeamId, cancellationToken);
         wakeup.Signal();
         latestJobOfVector[vectorId] = job.Id;
         return new FeatureDashboardStart(job.ToView(), null);
@@ -72,10 +77,10 @@ public sealed class FeatureDashboardService(
             .Take(FeatureDashboardJobParameters.MaxTexts).ToArray();
 
     public async Task<JobView?> GetJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        await store.FindAsync(jobId, cancellationToken) is { } job && job.Kind == kind.Name ? job.ToView() : null;
+        await store.FindInTeamAsync(jobId, await scope.TeamIdAsync(cancellationToken), cancellationToken) is { } job && job.Kind == kind.Name ? job.ToView() : null;
 
     public async Task<bool> CancelAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        (await store.RequestCancelAsync(jobId, cancellationToken)).Kind == CancelOutcomeKind.Accepted;
+        (await store.RequestCancelAsync(jobId, cancellationToken, (await scope.RequireAsync(TeamRoles.Editor, cancellationToken)).TeamId)).Kind == CancelOutcomeKind.Accepted;
 
     public async Task<JobView?> GetLatestAsync(Guid vectorId, CancellationToken cancellationToken = default) =>
         latestJobOfVector.TryGetValue(vectorId, out var jobId) ? await GetJobAsync(jobId, cancellationToken) : null;
@@ -86,4 +91,10 @@ public sealed class FeatureDashboardService(
             : null;
 
     static FeatureDashboardStart Refused(string error) => new(null, error);
+}
+
+/// <summary>The latest dashboard job per vector, for the server's lifetime (the service itself is per caller).</summary>
+public sealed class LatestDashboardJobs
+{
+    public ConcurrentDictionary<Guid, Guid> ByVector { get; } = new();
 }

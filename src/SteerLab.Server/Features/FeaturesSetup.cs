@@ -7,8 +7,10 @@ public static class FeaturesSetup
 {
     public static IServiceCollection AddSteerLabFeatures(this IServiceCollection services)
     {
-        services.AddSingleton<IFeatureLabelService, FeatureLabelService>();
-        services.AddSingleton<IFeatureDashboardService, FeatureDashboardService>();
+        // Scoped: each request or circuit sees its caller's team (Accounts/TeamScope).
+        services.AddScoped<IFeatureLabelService, FeatureLabelService>();
+        services.AddSingleton<LatestDashboardJobs>();
+        services.AddScoped<IFeatureDashboardService, FeatureDashboardService>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace SteerLab.Server.Jobs;
 /// <summary>"build-vector": build a steering vector from a dataset (<see cref="BuildVectorJobParameters"/>). When the job
 /// succeeds its vector is stored in the library together with the job's end. Idempotent: it only computes, and its
 /// vector is stored only with the final state, so a re-run after a lost engine stores it once.</summary>
-public sealed class BuildVectorJobKind(IOptions<SteerLabOptions> options, ModelRoots modelRoots, VectorService vectors) : IJobKind
+public sealed class BuildVectorJobKind(IOptions<SteerLabOptions> options, ModelRoots modelRoots, IServiceScopeFactory scopes) : IJobKind
 {
     public const int MaxK = 1_000_000;
     public const int MaxNameLength = 200; // the library's column
@@ -63,7 +63,10 @@ public sealed class BuildVectorJobKind(IOptions<SteerLabOptions> options, ModelR
         try { result = JsonSerializer.Deserialize<BuildVectorJobResult>(resultJson, EngineJobJson.Options); }
         catch (JsonException e) { Fail(job, $"the engine's result is not a build-vector result: {e.Message}"); return Task.CompletedTask; }
         if (result is null) { Fail(job, "the engine returned no vector"); return Task.CompletedTask; }
-        var (stored, problems) = vectors.AddBuilt(db, result.VectorDocument, $"job {job.Id}");
+        // The library service is scoped (per caller); storing a job's vector needs none of the caller's state, only the job's team.
+        using var scope = scopes.CreateScope();
+        var vectors = scope.ServiceProvider.GetRequiredService<VectorService>();
+        var (stored, problems) = vectors.AddBuilt(db, result.VectorDocument, $"job {job.Id}", job.TeamId);
         if (stored is null)
         {
             Fail(job, "the built vector could not be stored: " + string.Join("; ", problems.Take(10).Select(p => $"{p.Path}: {p.Message}")));

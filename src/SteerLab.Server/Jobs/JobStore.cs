@@ -27,9 +27,10 @@ public sealed class JobStore(
 
     DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<Job> CreateAsync(string kind, string parametersJson, string? model, CancellationToken cancellation)
+    /// <summary>Queues a job for <paramref name="teamId"/>, the team that started it (only its members see it).</summary>
+    public async Task<Job> CreateAsync(string kind, string parametersJson, string? model, Guid teamId, CancellationToken cancellation)
     {
-        var job = new Job { Id = Guid.NewGuid(), Kind = kind, Model = model, ParametersJson = parametersJson, State = JobState.Queued, Message = "queued", CreatedAt = Now };
+        var job = new Job { Id = Guid.NewGuid(), TeamId = teamId, Kind = kind, Model = model, ParametersJson = parametersJson, State = JobState.Queued, Message = "queued", CreatedAt = Now };
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellation);
@@ -43,11 +44,18 @@ public sealed class JobStore(
         return await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellation);
     }
 
-    /// <summary>The newest jobs first.</summary>
-    public async Task<IReadOnlyList<Job>> ListAsync(JobState? state, int take, CancellationToken cancellation)
+    /// <summary>The job when it belongs to <paramref name="teamId"/>; another team's job is not found.</summary>
+    public async Task<Job?> FindInTeamAsync(Guid id, Guid teamId, CancellationToken cancellation)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
-        var query = db.Jobs.AsNoTracking();
+        return await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id && j.TeamId == teamId, cancellation);
+    }
+
+    /// <summary>The team's newest jobs first.</summary>
+    public async Task<IReadOnlyList<Job>> ListAsync(Guid teamId, JobState? state, int take, CancellationToken cancellation)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellation);
+        var query = db.Jobs.AsNoTracking().Where(j => j.TeamId == teamId);
         if (state is { } wanted) query = query.Where(j => j.State == wanted);
         return await query.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Take(take).ToListAsync(cancellation);
     }
@@ -156,10 +164,13 @@ public sealed class JobStore(
         return orphans.Count;
     }
 
-    /// <summary>Cancels a queued job at once; asks a running one to stop (it ends Cancelled when its engine confirms).</summary>
-    public async Task<CancelOutcome> RequestCancelAsync(Guid id, CancellationToken cancellation)
+    /// <summary>Cancels a queued job at once; asks a running one to stop (it ends Cancelled when its engine confirms).
+    /// With <paramref name="teamId"/>, another team's job is not found.</summary>
+    public async Task<CancelOutcome> RequestCancelAsync(Guid id, CancellationToken cancellation, Guid? teamId = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
+        if (teamId is { } team && !await db.Jobs.AnyAsync(j => j.Id == id && j.TeamId == team, cancellation))
+            return new CancelOutcome(CancelOutcomeKind.NotFound, null);
         var now = Now;
         int cancelledQueued = await db.Jobs.Where(j => j.Id == id && j.State == JobState.Queued).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.State, JobState.Cancelled)

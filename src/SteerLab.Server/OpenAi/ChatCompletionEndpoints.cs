@@ -23,11 +23,12 @@ public static class ChatCompletionEndpoints
     }
 
     static async Task CompleteAsync(HttpContext http, ChatCompletionRequest request, IDbContextFactory<SteerLabDbContext> databases,
-        GenerateJobRelay jobs, CancellationToken cancellation)
+        GenerateJobRelay jobs, Accounts.TeamScope scope, CancellationToken cancellation)
     {
-        var (parameters, error) = await ToJobParametersAsync(request, databases, cancellation);
+        var caller = await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellation);
+        var (parameters, error) = await ToJobParametersAsync(request, caller.TeamId, databases, cancellation);
         if (error is not null) { await WriteErrorAsync(http, 400, error, "invalid_request_error"); return; }
-        var (run, refused) = await jobs.StartAsync(parameters!);
+        var (run, refused) = await jobs.StartAsync(parameters!, caller.TeamId);
         if (run is null) { await WriteErrorAsync(http, 400, refused!, "invalid_request_error"); return; }
         using var _ = run;
         string id = $"chatcmpl-{run.JobId:N}";
@@ -96,7 +97,7 @@ public static class ChatCompletionEndpoints
 
     /// <summary>The request as generate-job parameters, with each steering vector's document (and SAE) looked up in the library.</summary>
     static async Task<(GenerateJobParameters? Parameters, string? Error)> ToJobParametersAsync(ChatCompletionRequest request,
-        IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
+        Guid teamId, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request.Model)) return (null, "'model' is required");
         if (request.Messages is not { Count: > 0 } messages) return (null, "'messages' must hold at least one message");
@@ -112,7 +113,7 @@ public static class ChatCompletionEndpoints
         }
         if (request.SteeringPositions is not (null or "generated" or "all")) return (null, "'steering_positions' must be \"generated\" or \"all\"");
         var (knobs, steeringError) = await LibrarySteering.ResolveAsync(
-            request.Steering?.Select(s => (s.VectorId, s.Lambda)).ToList() ?? [], databases, cancellation);
+            request.Steering?.Select(s => (s.VectorId, s.Lambda)).ToList() ?? [], teamId, databases, cancellation);
         if (steeringError is not null) return (null, steeringError);
         return (new GenerateJobParameters(
             request.Model,

@@ -8,9 +8,10 @@ namespace SteerLab.Server.Vectors;
 /// has vectors to chat with. Runs after the database migrator (registered after it). Importing is idempotent — a vector
 /// already stored is found by its id — so restarts never add copies; a demo vector someone deleted comes back at the
 /// next start, like any built-in. A bad file is logged and skipped: the demo never stops the server from starting.</summary>
-sealed class DemoVectorSeeder(VectorService vectors, IOptions<VectorLibraryOptions> options, ILogger<DemoVectorSeeder> logger) : IHostedService
+sealed class DemoVectorSeeder(VectorService vectors, IOptions<VectorLibraryOptions> options, ILogger<DemoVectorSeeder> logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Adds the demo vectors to the team the scope acts for (<see cref="Accounts.DemoContentSeeder"/>).</summary>
+    public async Task SeedAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.SeedDemoVectors) return;
         string? folder = options.Value.DemoVectorFolder
@@ -43,6 +44,4 @@ sealed class DemoVectorSeeder(VectorService vectors, IOptions<VectorLibraryOptio
         }
         if (added > 0) logger.LogInformation("Added {Count} built-in vectors from {Folder}", added, folder);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -4,16 +4,20 @@ using Microsoft.Extensions.Options;
 using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Steering;
 using SteerLab.Engine.Steering.Documents;
+using SteerLab.Server.Accounts;
 using SteerLab.Server.Data;
+using SteerLab.Shared.Accounts;
 using SteerLab.Shared.Vectors;
 
 namespace SteerLab.Server.Vectors;
 
 /// <summary>The vector library over the database. A stored vector is its steerlab.vector/1 document exactly as the
 /// engine writes it (<see cref="VectorDocument.ToJson"/>), plus copies of the fields lists filter on. Documents come in
-/// only through the engine's <see cref="VectorDocumentReader"/>, so the library holds nothing the engine cannot read.</summary>
+/// only through the engine's <see cref="VectorDocumentReader"/>, so the library holds nothing the engine cannot read.
+/// Every query is limited to the caller's team (<see cref="TeamScope"/>); another team's vector is "not found".</summary>
 public sealed class VectorService(
     IDbContextFactory<SteerLabDbContext> contexts,
+    TeamScope scope,
     ImportModelShapes models,
     IOptions<VectorLibraryOptions> options,
     ILogger<VectorService> logger) : IVectorService
@@ -22,8 +26,9 @@ public sealed class VectorService(
 
     public async Task<IReadOnlyList<VectorSummary>> ListAsync(VectorQuery query, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        IQueryable<SteeringVectorEntity> rows = db.Vectors.AsNoTracking();
+        IQueryable<SteeringVectorEntity> rows = db.Vectors.AsNoTracking().Where(v => v.TeamId == team);
         if (query.Methods is { Count: > 0 })
         {
             var methods = query.Methods.ToList();
@@ -43,9 +48,10 @@ public sealed class VectorService(
 
     public async Task<VectorFacets> GetFacetsAsync(CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var modelIds = await db.Vectors.Select(v => v.Model).Distinct().ToListAsync(cancellationToken);
-        var hooks = await db.Vectors.Select(v => v.Hook).Distinct().ToListAsync(cancellationToken);
+        var modelIds = await db.Vectors.Where(v => v.TeamId == team).Select(v => v.Model).Distinct().ToListAsync(cancellationToken);
+        var hooks = await db.Vectors.Where(v => v.TeamId == team).Select(v => v.Hook).Distinct().ToListAsync(cancellationToken);
         // Hooks by layer then kind ("blocks.2…" before "blocks.10…"), as people read them.
         return new VectorFacets(
             modelIds.Order(StringComparer.Ordinal).ToList(),
@@ -54,30 +60,38 @@ public sealed class VectorService(
 
     public async Task<VectorDetail?> GetAsync(Guid id, int topEntries = VectorDetail.DefaultTopEntries, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken);
+        var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.TeamId == team, cancellationToken);
         if (entity is null) return null;
         return VectorViews.ToDetail(entity, ReadStored(entity), Math.Clamp(topEntries, 0, VectorDetail.MaxTopEntries));
     }
 
     public async Task<VectorExport?> ExportAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stored = await db.Vectors.AsNoTracking().Where(v => v.Id == id)
+        var stored = await db.Vectors.AsNoTracking().Where(v => v.Id == id && v.TeamId == team)
             .Select(v => new { v.Name, v.DocumentJson }).FirstOrDefaultAsync(cancellationToken);
         return stored is null ? null : new VectorExport(VectorFileNames.For(stored.Name, id), stored.DocumentJson);
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        var caller = await scope.GetAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        bool deleted = await db.Vectors.Where(v => v.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        // A viewer is refused (403) only for a vector of their own team; another team's is not found (404).
+        if (!caller.Can(TeamRoles.Editor) && await db.Vectors.AnyAsync(v => v.Id == id && v.TeamId == caller.TeamId, cancellationToken))
+            await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
+        var team = caller.TeamId;
+        bool deleted = await db.Vectors.Where(v => v.Id == id && v.TeamId == team).ExecuteDeleteAsync(cancellationToken) > 0;
         if (deleted) logger.LogInformation("Deleted vector {Id}", id);
         return deleted;
     }
 
     public async Task<VectorImportResult> ImportAsync(ReadOnlyMemory<byte> document, string source, CancellationToken cancellationToken = default)
     {
+        var team = (await scope.RequireAsync(TeamRoles.Editor, cancellationToken)).TeamId;
         if (document.Length > MaxImportBytes)
             return VectorImportResult.Refused(VectorImportOutcome.TooLarge,
                 [new("$", $"the document is {document.Length:N0} bytes; the import limit is {MaxImportBytes:N0} bytes ({VectorLibraryOptions.SectionName}:MaxImportBytes)")]);
@@ -97,18 +111,26 @@ public sealed class VectorService(
             note = $"The document's id \"{Shorten(vector.Id)}\" is not a GUID; the vector is stored under {id:N}, derived from it.";
             vector = vector with { Id = id.ToString("N") };
         }
+        // Ids are unique across teams. An id another team already uses (the same demo vector, a shared file) is replaced
+        // by one derived from the team and the id, so importing it again into this team still finds it.
+        if (await db.Vectors.AnyAsync(v => v.Id == id && v.TeamId != team, cancellationToken))
+        {
+            id = VectorIds.DerivedFrom($"{team:N}/{vector.Id}");
+            note = $"The document's id is already used; the vector is stored under {id:N}, derived from it.";
+            vector = vector with { Id = id.ToString("N") };
+        }
         string json = VectorDocument.ToJson(vector);
 
-        if (await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) is { } existing)
+        if (await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.TeamId == team, cancellationToken) is { } existing)
             return Existing(existing, json);
-        var entity = ToEntity(vector, id, json);
+        var entity = ToEntity(vector, id, json, team);
         db.Vectors.Add(entity);
         try { await db.SaveChangesAsync(cancellationToken); }
         catch (DbUpdateException)
         {
             // Another import of the same id won the race: answer as if it had come first.
             await using var again = await contexts.CreateDbContextAsync(cancellationToken);
-            if (await again.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) is { } winner) return Existing(winner, json);
+            if (await again.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.TeamId == team, cancellationToken) is { } winner) return Existing(winner, json);
             throw;
         }
         logger.LogInformation("Imported vector {Id} '{Name}' ({Method}, {Hook}, {Model}) from {Source}", id, entity.Name, entity.Method, entity.Hook, entity.Model, source);
@@ -116,9 +138,9 @@ public sealed class VectorService(
     }
 
     /// <summary>Adds a vector an engine job built to the library, on <paramref name="db"/> (the caller saves it, in the
-    /// same transaction as the job's end). The document goes through the same reader and storage checks as an import.
-    /// Returns the stored row, or the problems that kept it out.</summary>
-    public (SteeringVectorEntity? Stored, IReadOnlyList<VectorImportProblem> Problems) AddBuilt(SteerLabDbContext db, string documentJson, string source)
+    /// same transaction as the job's end), in the team that started the job. The document goes through the same reader
+    /// and storage checks as an import. Returns the stored row, or the problems that kept it out.</summary>
+    public (SteeringVectorEntity? Stored, IReadOnlyList<VectorImportProblem> Problems) AddBuilt(SteerLabDbContext db, string documentJson, string source, Guid teamId)
     {
         SteeringVector vector;
         try { vector = Read(Encoding.UTF8.GetBytes(documentJson), source); }
@@ -128,16 +150,17 @@ public sealed class VectorService(
         // A build is a new vector: it gets a fresh id even when the engine's id would do.
         var id = Guid.NewGuid();
         vector = vector with { Id = id.ToString("N") };
-        var entity = ToEntity(vector, id, VectorDocument.ToJson(vector));
+        var entity = ToEntity(vector, id, VectorDocument.ToJson(vector), teamId);
         db.Vectors.Add(entity);
         logger.LogInformation("Built vector {Id} '{Name}' ({Method}, {Hook}, {Model}) by {Source}", id, entity.Name, entity.Method, entity.Hook, entity.Model, source);
         return (entity, []);
     }
 
     /// <summary>The library row for a vector: its document and the fields lists filter on.</summary>
-    static SteeringVectorEntity ToEntity(SteeringVector vector, Guid id, string documentJson) => new()
+    static SteeringVectorEntity ToEntity(SteeringVector vector, Guid id, string documentJson, Guid teamId) => new()
     {
         Id = id,
+        TeamId = teamId,
         Name = vector.Name,
         Method = VectorDocument.MethodName(vector.Method),
         Hook = vector.Hook.Name,

@@ -12,11 +12,12 @@ public static class VectorsSetup
         services.AddOptions<VectorLibraryOptions>().BindConfiguration(VectorLibraryOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VectorLibraryOptions>, VectorLibraryOptionsValidation>();
         services.AddSingleton<ImportModelShapes>();
-        services.AddSingleton<VectorService>();
-        services.AddSingleton<IVectorService>(sp => sp.GetRequiredService<VectorService>());
-        services.AddSingleton<IVectorBuildService, VectorBuildService>();
-        // A hosted service: must be registered after the database migrator (AddSteerLabDatabase), which it relies on.
-        services.AddHostedService<DemoVectorSeeder>();
+        // Scoped: each request or circuit sees its caller's team (Accounts/TeamScope).
+        services.AddScoped<VectorService>();
+        services.AddScoped<IVectorService>(sp => sp.GetRequiredService<VectorService>());
+        services.AddScoped<IVectorBuildService, VectorBuildService>();
+        // Run for each team by Accounts/DemoContentSeeder.
+        services.AddScoped<DemoVectorSeeder>();
         return services;
     }
 }

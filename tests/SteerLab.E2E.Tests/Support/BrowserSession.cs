@@ -46,12 +46,26 @@ public sealed class BrowserSession : IAsyncDisposable
         return new BrowserSession(playwright, browser, page, folder);
     }
 
-    /// <summary>Opens a page of the app and waits until its Blazor circuit is interactive (blazor.web.js has started and
+    /// <summary>Opens a page of the app — signing in as the app's first administrator first when the app sends the
+    /// browser to the sign-in page — and waits until its Blazor circuit is interactive (blazor.web.js has started and
     /// the server has rendered the page's components over the circuit).</summary>
     public async Task GoToAsync(Uri baseUri, string path)
     {
         await Page.GotoAsync(new Uri(baseUri, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        if (new Uri(Page.Url).AbsolutePath.StartsWith("/account/sign-in")) await SignInAsync(RunningApp.AdminEmail, RunningApp.AdminPassword);
         await Page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+    }
+
+    /// <summary>Fills and posts the static sign-in form the browser is on; the app then returns to the page asked for.</summary>
+    public async Task SignInAsync(string email, string password)
+    {
+        await Page.FillAsync("input[name=email]", email);
+        await Page.FillAsync("input[name=password]", password);
+        await Page.ClickAsync("button[type=submit]");
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/sign-in") || new Uri(url).Query.Contains("error="));
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (new Uri(Page.Url).AbsolutePath.StartsWith("/account/sign-in"))
+            throw new InvalidOperationException($"signing in as {email} failed: {await Page.InnerTextAsync("body")}");
     }
 
     /// <summary>A full-page screenshot, numbered in order: <c>01-name.png</c>.</summary>

@@ -14,6 +14,9 @@ public sealed class RunningApp : IAsyncDisposable
     readonly Process process;
     readonly StringBuilder output = new();
 
+    public const string AdminEmail = "admin@steerlab.test";
+    public const string AdminPassword = "E2e-admin-password-1";
+
     public Uri BaseUri { get; }
     public string DataFolder { get; }
 
@@ -40,6 +43,9 @@ public sealed class RunningApp : IAsyncDisposable
         // Development: static web assets (MudBlazor's CSS/JS) are served from the build output's manifest.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["SteerLab__DataFolder"] = dataFolder;
+        // The first administrator, whom BrowserSession signs in as.
+        start.Environment["SteerLab__Admin__Email"] = AdminEmail;
+        start.Environment["SteerLab__Admin__Password"] = AdminPassword;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {serverDll}");
         var app = new RunningApp(process, new Uri($"http://127.0.0.1:{port}/"), dataFolder);

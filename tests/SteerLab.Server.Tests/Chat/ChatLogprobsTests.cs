@@ -23,7 +23,7 @@ public sealed class ChatLogprobsTests : IAsyncLifetime
     [Fact]
     public async Task AskedFor_EveryTokenStreamsWithItsLogprobsAndTheTokensSpellTheAnswer()
     {
-        var chat = server.Services.GetRequiredService<IChatService>();
+        var chat = server.AdminServices.GetRequiredService<IChatService>();
         var streamed = new List<TokenLogprobs>();
         ChatAnswer? answer = null;
         await foreach (var update in chat.StreamAsync(Greedy(5)))
@@ -50,7 +50,7 @@ public sealed class ChatLogprobsTests : IAsyncLifetime
     [Fact]
     public async Task NotAskedFor_NoLogprobsAreReported()
     {
-        var chat = server.Services.GetRequiredService<IChatService>();
+        var chat = server.AdminServices.GetRequiredService<IChatService>();
         await foreach (var update in chat.StreamAsync(Greedy(0)))
         {
             Assert.Null(update.Tokens);

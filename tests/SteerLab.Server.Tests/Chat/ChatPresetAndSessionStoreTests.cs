@@ -17,8 +17,8 @@ public sealed class ChatPresetAndSessionStoreTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
-    IChatPresetService Presets => server.Services.GetRequiredService<IChatPresetService>();
-    IChatSessionService Sessions => server.Services.GetRequiredService<IChatSessionService>();
+    IChatPresetService Presets => server.AdminServices.GetRequiredService<IChatPresetService>();
+    IChatSessionService Sessions => server.AdminServices.GetRequiredService<IChatSessionService>();
 
     static readonly ChatSettings Setting = new(
         [new ChatSteering(Guid.NewGuid(), 4), new ChatSteering(Guid.NewGuid(), -1.25)],

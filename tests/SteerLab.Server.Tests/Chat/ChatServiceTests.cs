@@ -19,11 +19,11 @@ public sealed class ChatServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
-    IChatService Chat => server.Services.GetRequiredService<IChatService>();
+    IChatService Chat => server.AdminServices.GetRequiredService<IChatService>();
 
     async Task<Guid> DemoCaaVectorAsync()
     {
-        var vectors = await server.Services.GetRequiredService<IVectorService>()
+        var vectors = await server.AdminServices.GetRequiredService<IVectorService>()
             .ListAsync(new VectorQuery(Methods: [VectorMethods.Caa], Model: DemoAssets.ModelName));
         Assert.NotEmpty(vectors);
         return (vectors.FirstOrDefault(v => v.Name.Contains("romance", StringComparison.OrdinalIgnoreCase)) ?? vectors[0]).Id;

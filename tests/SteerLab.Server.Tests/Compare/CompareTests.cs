@@ -147,7 +147,7 @@ public sealed class CompareTests
         // Steering moves the answer: some point differs from the unsteered one.
         Assert.Contains(result.Series.SelectMany(s => s.Points), p => Math.Abs(p.MeanProbability - unsteered[0]) > 1e-6);
 
-        var compare = (ICompareService)server.Services.GetService(typeof(ICompareService))!;
+        var compare = (ICompareService)server.AdminServices.GetService(typeof(ICompareService))!;
         var viaService = compare.SweepResult((await compare.GetSweepAsync(queued.Id))!)!;
         Assert.Equal(result.Series.Select(s => s.Points.Length), viaService.Series.Select(s => s.Points.Length));
         // Numbers for the report.

@@ -123,7 +123,7 @@ public sealed class RemoteWorkerTests
         var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => intruder.StartAsync());
 
         Assert.Contains("refused the worker key (HTTP 401)", refused.Message);
-        using var client = server.CreateClient();
+        using var client = server.CreateAnonymousClient();
         using var anonymous = await client.PostAsync($"{EngineHubRoutes.Path}/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }

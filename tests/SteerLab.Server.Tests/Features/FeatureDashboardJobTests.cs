@@ -39,8 +39,8 @@ public sealed class FeatureDashboardJobTests(Xunit.Abstractions.ITestOutputHelpe
     public async Task DashboardJob_OnADemoSasVector_DescribesItsTopFeaturesOverItsOwnDataset()
     {
         await using var server = NewDemoServer();
-        var vectors = server.Services.GetRequiredService<IVectorService>();
-        var dashboards = server.Services.GetRequiredService<IFeatureDashboardService>();
+        var vectors = server.AdminServices.GetRequiredService<IVectorService>();
+        var dashboards = server.AdminServices.GetRequiredService<IFeatureDashboardService>();
         var sas = (await vectors.ListAsync(new VectorQuery([VectorMethods.Sas], DemoAssets.ModelName))).OrderBy(v => v.Name, StringComparer.Ordinal).First();
         var export = (await vectors.ExportAsync(sas.Id))!;
         var document = VectorDocumentReader.Parse(Encoding.UTF8.GetBytes(export.Json), "test");
@@ -88,8 +88,8 @@ public sealed class FeatureDashboardJobTests(Xunit.Abstractions.ITestOutputHelpe
     public async Task DashboardJob_IsRefusedForDenseVectors_WithTheReason()
     {
         await using var server = NewDemoServer();
-        var vectors = server.Services.GetRequiredService<IVectorService>();
-        var dashboards = server.Services.GetRequiredService<IFeatureDashboardService>();
+        var vectors = server.AdminServices.GetRequiredService<IVectorService>();
+        var dashboards = server.AdminServices.GetRequiredService<IFeatureDashboardService>();
         var caa = (await vectors.ListAsync(new VectorQuery([VectorMethods.Caa], DemoAssets.ModelName))).First();
 
         var start = await dashboards.StartAsync(caa.Id);

@@ -18,7 +18,7 @@ public sealed class FeatureLabelServiceTests
     public async Task UserLabels_AreSetReadAndCleared_PerSae()
     {
         await using var server = VectorApiServer();
-        var labels = server.Services.GetRequiredService<IFeatureLabelService>();
+        var labels = server.AdminServices.GetRequiredService<IFeatureLabelService>();
 
         var stored = await labels.SetAsync(Sae, 12, "  past tense verbs ");
         Assert.Equal(new FeatureLabelView(12, "past tense verbs", FeatureLabelSources.User, stored!.UpdatedAt), stored);
@@ -38,7 +38,7 @@ public sealed class FeatureLabelServiceTests
     public async Task Import_AddsAndReplacesImportedLabels_KeepsPeoplesLabelsUnlessAsked(bool overwrite, string expected7)
     {
         await using var server = VectorApiServer();
-        var labels = server.Services.GetRequiredService<IFeatureLabelService>();
+        var labels = server.AdminServices.GetRequiredService<IFeatureLabelService>();
         await labels.SetAsync(Sae, 7, "romance");
         var first = await labels.ImportAsync(Sae, 2048, Export(("3", "old three")), "first.json");
         Assert.True(first.Imported);
@@ -58,7 +58,7 @@ public sealed class FeatureLabelServiceTests
     public async Task MalformedImport_StoresNothing_AndNamesTheItem()
     {
         await using var server = VectorApiServer();
-        var labels = server.Services.GetRequiredService<IFeatureLabelService>();
+        var labels = server.AdminServices.GetRequiredService<IFeatureLabelService>();
 
         var result = await labels.ImportAsync(Sae, 2048, Export(("1", "fine"), ("5000", "past the SAE")), "bad.json");
 

@@ -128,6 +128,7 @@ public sealed class JobRecoveryTests
     static Job NewJob(string kind, JobState state, string instance, string parametersJson) => new()
     {
         Id = Guid.NewGuid(),
+        TeamId = Team.DefaultId,
         Kind = kind,
         Model = "stories260K",
         ParametersJson = parametersJson,

@@ -18,7 +18,7 @@ public sealed class ChatCompletionLogprobsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
-    ChatClient OfficialClient() => new(DemoAssets.ModelName, new ApiKeyCredential("not-checked-yet"), new OpenAIClientOptions
+    ChatClient OfficialClient() => new(DemoAssets.ModelName, new ApiKeyCredential(SteerLabServer.BootstrapKey), new OpenAIClientOptions
     {
         Endpoint = new Uri(server.Server.BaseAddress, "v1"),
         Transport = new HttpClientPipelineTransport(server.CreateClient()),

@@ -23,7 +23,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
-    ChatClient OfficialClient() => new(DemoAssets.ModelName, new ApiKeyCredential("not-checked-yet"), new OpenAIClientOptions
+    ChatClient OfficialClient() => new(DemoAssets.ModelName, new ApiKeyCredential(SteerLabServer.BootstrapKey), new OpenAIClientOptions
     {
         Endpoint = new Uri(server.Server.BaseAddress, "v1"),
         Transport = new HttpClientPipelineTransport(server.CreateClient()),
@@ -70,7 +70,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         string document = await File.ReadAllTextAsync(Path.Combine(DemoFolder, DemoAssets.VectorFolderName, DemoAssets.VectorFileName(DemoContrast.RomanceVsPress, SteerLab.Engine.Steering.SteeringMethod.Caa)));
         await using (var db = server.CreateDbContext())
         {
-            db.Vectors.Add(new SteeringVectorEntity { Id = vectorId, Name = "romance", Method = "caa", Hook = "blocks.1.hook_resid_post", Model = DemoAssets.ModelName, DocumentJson = document, CreatedAt = DateTime.UtcNow });
+            db.Vectors.Add(new SteeringVectorEntity { Id = vectorId, TeamId = Team.DefaultId, Name = "romance", Method = "caa", Hook = "blocks.1.hook_resid_post", Model = DemoAssets.ModelName, DocumentJson = document, CreatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
         var http = server.CreateClient();

@@ -71,7 +71,20 @@ public sealed class HomePageTests(HomePageTests.Host factory) : IClassFixture<Ho
     {
         readonly string dataFolder = Directory.CreateTempSubdirectory("steerlab-home-test-").FullName;
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting("SteerLab:DataFolder", dataFolder);
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("SteerLab:DataFolder", dataFolder);
+            builder.UseSetting("SteerLab:Admin:Email", Support.SteerLabServer.AdminEmail);
+            builder.UseSetting("SteerLab:Admin:Password", Support.SteerLabServer.AdminPassword);
+            builder.UseSetting("SteerLab:BootstrapApiKey", Support.SteerLabServer.BootstrapKey);
+        }
+
+        /// <summary>Pages need a signed-in user: the clients act for the first administrator.</summary>
+        protected override void ConfigureClient(HttpClient client)
+        {
+            base.ConfigureClient(client);
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Support.SteerLabServer.BootstrapKey);
+        }
 
         protected override void Dispose(bool disposing)
         {

@@ -14,6 +14,10 @@ namespace SteerLab.Server.Tests.Support;
 public sealed class SteerLabServer : WebApplicationFactory<Program>
 {
     public const string WorkerKey = "test-worker-key";
+    /// <summary>SteerLab:BootstrapApiKey of every test host: acts for <see cref="AdminEmail"/>; clients send it by default.</summary>
+    public const string BootstrapKey = "test-bootstrap-key-0123456789abcdef0123456789";
+    public const string AdminEmail = "admin@steerlab.test";
+    public const string AdminPassword = "Test-admin-password-1";
     public const string InstanceName = "test-instance";
 
     readonly Dictionary<string, string?> settings;
@@ -29,6 +33,9 @@ public sealed class SteerLabServer : WebApplicationFactory<Program>
             ["SteerLab:ModelRoots:0"] = SharedData.ModelRoot,
             ["SteerLab:Engine:Mode"] = engineMode,
             ["SteerLab:WorkerKeys:0"] = WorkerKey,
+            ["SteerLab:Admin:Email"] = AdminEmail,
+            ["SteerLab:Admin:Password"] = AdminPassword,
+            ["SteerLab:BootstrapApiKey"] = BootstrapKey,
             ["SteerLab:InstanceName"] = InstanceName,
             ["SteerLab:Jobs:PollInterval"] = "00:00:00.200",
         };
@@ -42,6 +49,51 @@ public sealed class SteerLabServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Every client acts for the first administrator (the bootstrap key) unless a test says otherwise.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapKey);
+    }
+
+    /// <summary>A client with no credentials (it keeps cookies, as a browser does).</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    /// <summary>A client sending <paramref name="key"/>.</summary>
+    public HttpClient CreateClientWithKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    AsyncServiceScope? adminScope;
+
+    /// <summary>Services acting for the first administrator in the default team (team content is scoped to a caller).
+    /// One scope for the server's lifetime.</summary>
+    public IServiceProvider AdminServices
+    {
+        get
+        {
+            if (adminScope is null)
+            {
+                var scope = Services.CreateAsyncScope();
+                using var db = CreateDbContext();
+                var admin = db.Users.Single(u => u.Email == AdminEmail).Id;
+                var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, admin.ToString())], "test"));
+                scope.ServiceProvider.GetRequiredService<SteerLab.Server.Accounts.TeamScope>().UseRequest(new Microsoft.AspNetCore.Http.DefaultHttpContext { User = user });
+                adminScope = scope;
+            }
+            return adminScope.Value.ServiceProvider;
+        }
     }
 
     /// <summary>A context on the server's database, for arranging and checking rows directly.</summary>
@@ -64,12 +116,14 @@ public sealed class SteerLabServer : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        if (disposing && adminScope is { } scope) { adminScope = null; scope.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
         base.Dispose(disposing);
         if (disposing && ownsDataFolder) TryDelete(DataFolder);
     }
 
     public override async ValueTask DisposeAsync()
     {
+        if (adminScope is { } scope) { adminScope = null; await scope.DisposeAsync(); }
         await base.DisposeAsync();
         if (ownsDataFolder) TryDelete(DataFolder);
     }

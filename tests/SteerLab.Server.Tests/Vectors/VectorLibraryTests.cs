@@ -92,7 +92,7 @@ public sealed class VectorLibraryTests
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("unknown method 'magic'", await unknown.Content.ReadAsStringAsync());
 
-        var facets = await server.Services.GetRequiredService<IVectorService>().GetFacetsAsync();
+        var facets = await server.AdminServices.GetRequiredService<IVectorService>().GetFacetsAsync();
         Assert.Equal(["elsewhere/other-model", "stories260K"], facets.Models);
         Assert.Equal(["blocks.2.hook_resid_post", "blocks.3.hook_mlp_out", "blocks.10.hook_resid_pre"], facets.Hooks);
     }
@@ -174,7 +174,7 @@ public sealed class VectorLibraryTests
     {
         await using var server = VectorApi.NewServer();
         server.CreateClient().Dispose();
-        var library = server.Services.GetRequiredService<IVectorService>();
+        var library = server.AdminServices.GetRequiredService<IVectorService>();
 
         var result = await library.ImportAsync("[1, 2]"u8.ToArray(), "list.json");
 

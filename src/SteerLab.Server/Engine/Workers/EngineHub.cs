@@ -5,9 +5,9 @@ using SteerLab.Shared.Engine;
 
 namespace SteerLab.Server.Engine.Workers;
 
-/// <summary>The engine hub (<see cref="EngineHubRoutes.Path"/>): remote workers connect here with a worker key,
+/// <summary>The engine hub (<see cref="EngineHubRoutes.Path"/>): remote workers connect here with a worker-scope API key,
 /// register their models, and report progress and results of the jobs the server sends them.</summary>
-[Authorize(Policy = WorkerKeyAuthentication.PolicyName)]
+[Authorize(Policy = Accounts.AccountsSetup.EngineWorkerPolicy)]
 public sealed class EngineHub(
     ConnectedWorkers workers,
     RemoteJobDispatch dispatch,

@@ -79,6 +79,8 @@ public sealed class Gemma2 : TransformerModel
         RotaryAttention(l, h, layer.Q, layer.K, layer.V, layer.O, s, cos, sin, cache, l % 2 == 0 ? s.SlidingMask : s.Mask,
             Math.Pow(Config.QueryPreAttnScalar, -0.5), Config.AttnLogitSoftcap);
 
+    public override Tensor Unembedding => w.LmHead;
+
     protected override Tensor Logits(Tensor hidden)
     {
         var logits = linear(hidden, w.LmHead).to(ScalarType.Float32);

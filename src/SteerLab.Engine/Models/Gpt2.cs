@@ -76,6 +76,8 @@ public sealed class Gpt2 : TransformerModel
 
     Tensor LayerNorm(Tensor x, Tensor weight, Tensor bias) => layer_norm(x, [Config.DModel], weight, bias, Config.NormEps);
 
+    public override Tensor Unembedding => w.TokenEmbedding;
+
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.TokenEmbedding);
 
     protected override IEnumerable<Tensor> WeightTensors =>

@@ -69,6 +69,8 @@ public sealed class Llama : TransformerModel
     Tensor Attention(int l, LayerWeights layer, Tensor h, ForwardState s, Tensor cos, Tensor sin, KvCache? cache) =>
         RotaryAttention(l, h, layer.Q, layer.K, layer.V, layer.O, s, cos, sin, cache, s.Mask, 1.0 / Math.Sqrt(Config.HeadDim), softcap: null);
 
+    public override Tensor Unembedding => w.LmHead;
+
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.LmHead);
 
     protected override IEnumerable<Tensor> WeightTensors =>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Hooks;
@@ -47,9 +48,9 @@ public sealed class TokenPositions
         using var lengths = tensor(PromptLengths.Select(l => (long)l).ToArray()).unsqueeze(1);
         return scope switch
         {
-            PositionScope.Prompt => Positions.ge(0L).logical_and_(Positions.lt(lengths)),
+            PositionScope.Prompt => Positions.ge(TorchScalars.Zero).logical_and_(Positions.lt(lengths)),
             PositionScope.Generated => Positions.ge(lengths),
-            _ => Positions.ge(0L),
+            _ => Positions.ge(TorchScalars.Zero),
         };
     }
 }

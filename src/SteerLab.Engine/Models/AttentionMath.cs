@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Models;
@@ -19,9 +20,14 @@ static class AttentionMath
             k = k.repeat_interleave(heads / kvHeads, dim: 1);
             v = v.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var scores = q.matmul(k.transpose(2, 3)).mul_(scale);
-        if (softcap is double cap) scores = scores.div_(cap).tanh_().mul_(cap);
-        if (mask is not null) scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        using var scaleScalar = scale.ToScalar();
+        var scores = q.matmul(k.transpose(2, 3)).mul_(scaleScalar);
+        if (softcap is double cap)
+        {
+            using var capScalar = cap.ToScalar();
+            scores = scores.div_(capScalar).tanh_().mul_(capScalar);
+        }
+        if (mask is not null) scores = scores.masked_fill(mask.logical_not(), TorchScalars.NegativeInfinity);
         var weights = scores.softmax(-1);
         var output = weights.matmul(v); // [batch, heads, seq, head_dim]
         return output.transpose(1, 2).reshape(q.shape[0], q.shape[2], heads * q.shape[3]);
@@ -30,16 +36,18 @@ static class AttentionMath
     /// <summary>Llama RMSNorm: float32 x / rms(x), cast back, times the weight.</summary>
     public static Tensor RmsNorm(Tensor x, Tensor weight, double eps)
     {
+        using var epsilon = eps.ToScalar();
         var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * x32.pow(2).mean([-1], keepdim: true).add_(eps).rsqrt_();
+        var normed = x32 * x32.pow(TorchScalars.Two).mean([-1], keepdim: true).add_(epsilon, TorchScalars.One).rsqrt_();
         return weight * normed.to(x.dtype);
     }
 
     /// <summary>Gemma RMSNorm: float32 x / rms(x) * (1 + w), then cast to the input type.</summary>
     public static Tensor GemmaRmsNorm(Tensor x, Tensor weightPlusOne, double eps)
     {
+        using var epsilon = eps.ToScalar();
         var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * x32.pow(2).mean([-1], keepdim: true).add_(eps).rsqrt_();
+        var normed = x32 * x32.pow(TorchScalars.Two).mean([-1], keepdim: true).add_(epsilon, TorchScalars.One).rsqrt_();
         return (normed * weightPlusOne).to(x.dtype);
     }
 }

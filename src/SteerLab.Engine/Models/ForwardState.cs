@@ -43,7 +43,7 @@ sealed class ForwardState
             rowMax[b] = start + seq - 1 - pads[b];
         }
         var tokenPositions = tensor(positions, [batch, seq], device: device);
-        var ropePositions = tokenPositions.clamp_min(0);
+        var ropePositions = tokenPositions.clamp_min(TorchScalars.Zero);
 
         long keys = start + seq;
         bool anyPadding = pads.Any(p => p > 0);
@@ -67,10 +67,17 @@ sealed class ForwardState
     static Tensor CausalMask(long start, long seq, long keys, IReadOnlyList<int> pads, Device device, int? window)
     {
         using var scope = NewDisposeScope();
-        var q = arange(start, start + seq, device: device).view(1, 1, seq, 1);
-        var k = arange(0, keys, device: device).view(1, 1, 1, keys);
+        using var first = start.ToScalar();
+        using var end = (start + seq).ToScalar();
+        using var keyCount = keys.ToScalar();
+        var q = arange(first, end, TorchScalars.One, device: device).view(1, 1, seq, 1);
+        var k = arange(TorchScalars.Zero, keyCount, TorchScalars.One, device: device).view(1, 1, 1, keys);
         var allowed = k.le(q);
-        if (window is int w) allowed = allowed.logical_and(q.sub(k).lt(w));
+        if (window is int w)
+        {
+            using var windowScalar = w.ToScalar();
+            allowed = allowed.logical_and(q.sub(k).lt(windowScalar));
+        }
         var padCounts = tensor(pads.Select(p => (long)p).ToArray(), device: device).view(-1, 1, 1, 1);
         var notPad = k.ge(padCounts);
         var diagonal = k.eq(q);

@@ -1,5 +1,6 @@
 using SteerLab.Engine.Generation;
 using SteerLab.Engine.Hooks;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -35,7 +36,7 @@ public sealed class Gemma2 : TransformerModel
     public static Gemma2 Load(ModelConfig c, CheckpointWeights ckpt, ScalarType dtype, Device device)
     {
         Tensor Get(string name, params long[] shape) => ckpt.Load(name, dtype, shape).to(device);
-        Tensor Norm(string name) { using var raw = ckpt.Load(name, ScalarType.Float32, c.DModel); return raw.add(1.0f).to(device); }
+        Tensor Norm(string name) { using var raw = ckpt.Load(name, ScalarType.Float32, c.DModel); using var one = 1.0f.ToScalar(); return raw.add(one, TorchScalars.One).to(device); }
         int d = c.DModel, q = c.HeadCount * c.HeadDim, kv = c.KvHeadCount * c.HeadDim, ff = c.FeedForwardDim;
         var layers = Enumerable.Range(0, c.LayerCount).Select(l =>
         {
@@ -64,10 +65,10 @@ public sealed class Gemma2 : TransformerModel
             var layer = w.Layers[l];
             x = s.Hook(l, HookKind.ResidPre, x);
             var attention = Attention(l, layer, AttentionMath.GemmaRmsNorm(x, layer.InputNorm, eps), s, cos, sin, cache);
-            x = x + s.Hook(l, HookKind.AttnOut, AttentionMath.GemmaRmsNorm(attention, layer.PostAttentionNorm, eps));
+            x = x.add(s.Hook(l, HookKind.AttnOut, AttentionMath.GemmaRmsNorm(attention, layer.PostAttentionNorm, eps)), TorchScalars.One);
             var h = AttentionMath.GemmaRmsNorm(x, layer.PreFeedForwardNorm, eps);
             var mlp = linear(GeluTanh(linear(h, layer.Gate)) * linear(h, layer.Up), layer.Down);
-            x = x + s.Hook(l, HookKind.MlpOut, AttentionMath.GemmaRmsNorm(mlp, layer.PostFeedForwardNorm, eps));
+            x = x.add(s.Hook(l, HookKind.MlpOut, AttentionMath.GemmaRmsNorm(mlp, layer.PostFeedForwardNorm, eps)), TorchScalars.One);
             x = s.Hook(l, HookKind.ResidPost, x);
         }
         return AttentionMath.GemmaRmsNorm(x, w.FinalNorm, eps);
@@ -78,10 +79,14 @@ public sealed class Gemma2 : TransformerModel
         RotaryAttention(l, h, layer.Q, layer.K, layer.V, layer.O, s, cos, sin, cache, l % 2 == 0 ? s.SlidingMask : s.Mask,
             Math.Pow(Config.QueryPreAttnScalar, -0.5), Config.AttnLogitSoftcap);
 
+    public override Tensor Unembedding => w.LmHead;
+
     protected override Tensor Logits(Tensor hidden)
     {
         var logits = linear(hidden, w.LmHead).to(ScalarType.Float32);
-        return Config.FinalLogitSoftcap is double cap ? logits.div(cap).tanh_().mul_(cap) : logits;
+        if (Config.FinalLogitSoftcap is not double cap) return logits;
+        using var capScalar = cap.ToScalar();
+        return logits.div(capScalar).tanh_().mul_(capScalar);
     }
 
     /// <summary>GELU with the tanh approximation (Hugging Face "gelu_pytorch_tanh").</summary>

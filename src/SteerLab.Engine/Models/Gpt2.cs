@@ -47,17 +47,17 @@ public sealed class Gpt2 : TransformerModel
 
     private protected override Tensor Forward(Tensor ids, ForwardState s, KvCache? cache)
     {
-        var x = Embed(w.TokenEmbedding, ids) + Embed(w.PositionEmbedding, s.RopePositions);
+        var x = Embed(w.TokenEmbedding, ids).add(Embed(w.PositionEmbedding, s.RopePositions), TorchScalars.One);
         for (int l = 0; l < w.Layers.Count; l++)
         {
             var layer = w.Layers[l];
             x = s.Hook(l, HookKind.ResidPre, x);
             var h = LayerNorm(x, layer.Ln1Weight, layer.Ln1Bias);
             var attention = Conv1D(Attention(l, Conv1D(h, layer.QkvWeight, layer.QkvBias), s, cache), layer.AttnProjWeight, layer.AttnProjBias);
-            x = x + s.Hook(l, HookKind.AttnOut, attention);
+            x = x.add(s.Hook(l, HookKind.AttnOut, attention), TorchScalars.One);
             h = LayerNorm(x, layer.Ln2Weight, layer.Ln2Bias);
             var mlp = Conv1D(Gemma2.GeluTanh(Conv1D(h, layer.FcWeight, layer.FcBias)), layer.MlpProjWeight, layer.MlpProjBias);
-            x = x + s.Hook(l, HookKind.MlpOut, mlp);
+            x = x.add(s.Hook(l, HookKind.MlpOut, mlp), TorchScalars.One);
             x = s.Hook(l, HookKind.ResidPost, x);
         }
         return LayerNorm(x, w.FinalNormWeight, w.FinalNormBias);
@@ -72,9 +72,11 @@ public sealed class Gpt2 : TransformerModel
         return AttentionMath.Attend(q, k, v, s.Mask, 1.0 / Math.Sqrt(hd), softcap: null).to(WeightType);
     }
 
-    static Tensor Conv1D(Tensor x, Tensor weight, Tensor bias) => x.matmul(weight).add_(bias);
+    static Tensor Conv1D(Tensor x, Tensor weight, Tensor bias) => x.matmul(weight).add_(bias, TorchScalars.One);
 
     Tensor LayerNorm(Tensor x, Tensor weight, Tensor bias) => layer_norm(x, [Config.DModel], weight, bias, Config.NormEps);
+
+    public override Tensor Unembedding => w.TokenEmbedding;
 
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.TokenEmbedding);
 

@@ -57,10 +57,10 @@ public sealed class Llama : TransformerModel
             var layer = w.Layers[l];
             x = s.Hook(l, HookKind.ResidPre, x);
             var attention = Attention(l, layer, AttentionMath.RmsNorm(x, layer.InputNorm, Config.NormEps), s, cos, sin, cache);
-            x = x + s.Hook(l, HookKind.AttnOut, attention);
+            x = x.add(s.Hook(l, HookKind.AttnOut, attention), TorchScalars.One);
             var h = AttentionMath.RmsNorm(x, layer.PostAttentionNorm, Config.NormEps);
             var mlp = linear(silu(linear(h, layer.Gate)) * linear(h, layer.Up), layer.Down);
-            x = x + s.Hook(l, HookKind.MlpOut, mlp);
+            x = x.add(s.Hook(l, HookKind.MlpOut, mlp), TorchScalars.One);
             x = s.Hook(l, HookKind.ResidPost, x);
         }
         return AttentionMath.RmsNorm(x, w.FinalNorm, Config.NormEps);
@@ -68,6 +68,8 @@ public sealed class Llama : TransformerModel
 
     Tensor Attention(int l, LayerWeights layer, Tensor h, ForwardState s, Tensor cos, Tensor sin, KvCache? cache) =>
         RotaryAttention(l, h, layer.Q, layer.K, layer.V, layer.O, s, cos, sin, cache, s.Mask, 1.0 / Math.Sqrt(Config.HeadDim), softcap: null);
+
+    public override Tensor Unembedding => w.LmHead;
 
     protected override Tensor Logits(Tensor hidden) => linear(hidden, w.LmHead);
 

@@ -45,7 +45,7 @@ sealed class RotaryEmbedding : IDisposable
     {
         long half = x.shape[3] / 2;
         var rotated = cat([x.narrow(3, half, half).neg(), x.narrow(3, 0, half)], 3);
-        return x * cos + rotated * sin;
+        return (x * cos).add(rotated * sin, TorchScalars.One);
     }
 
     public void Dispose() => inverseFrequencies.Dispose();

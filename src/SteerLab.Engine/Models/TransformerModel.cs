@@ -55,6 +55,10 @@ public abstract class TransformerModel : IDisposable
     /// <summary>Unembeds final hidden states [batch, seq, d] to logits.</summary>
     protected abstract Tensor Logits(Tensor hidden);
 
+    /// <summary>W_U as the model holds it, [vocab, d_model] (for a tied head the embedding table): what a direction in
+    /// the residual stream does to the logits directly. Owned by the model; do not dispose.</summary>
+    public abstract Tensor Unembedding { get; }
+
     /// <summary>Every weight tensor once (a tied head is the embedding table, listed once).</summary>
     protected abstract IEnumerable<Tensor> WeightTensors { get; }
 

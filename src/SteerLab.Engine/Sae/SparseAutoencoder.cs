@@ -1,3 +1,5 @@
+using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae;
@@ -57,15 +59,20 @@ public sealed class SparseAutoencoder : IDisposable
         switch (Config.Normalization)
         {
             case SaeNormalization.ConstantNormRescale:
+            {
+                using var sqrtDScalar = sqrtD.ToScalar();
                 var norm = x.norm(-1, keepdim: true);
-                return (x * (sqrtD / norm), norm / sqrtD, null);
+                return (x * norm.reciprocal().mul(sqrtDScalar), norm.div(sqrtDScalar), null); // x·(√d/‖x‖), ‖x‖/√d
+            }
             case SaeNormalization.LayerNorm:
                 var mean = x.mean([-1], keepdim: true);
                 var centred = x - mean;
                 var std = centred.std(-1, keepdim: true);
-                return (centred / (std + 1e-5), std, mean);
+                using (var eps = 1e-5.ToScalar())
+                    return (centred / std.add(eps, TorchScalars.One), std, mean);
             case SaeNormalization.DatasetScale:
-                return (x * (sqrtD / Config.DatasetInputNorm), tensor(Config.DatasetOutputNorm / sqrtD, device: x.device), null);
+                using (var inScale = (sqrtD / Config.DatasetInputNorm).ToScalar())
+                    return (x.mul(inScale), tensor(Config.DatasetOutputNorm / sqrtD, device: x.device), null);
             default:
                 return (x, null, null);
         }
@@ -74,13 +81,13 @@ public sealed class SparseAutoencoder : IDisposable
     public static Tensor Denormalise(Tensor decoded, Tensor? scale, Tensor? shift)
     {
         if (scale is not null) decoded = decoded * scale;
-        if (shift is not null) decoded = decoded + shift;
+        if (shift is not null) decoded = decoded.add(shift, TorchScalars.One);
         return decoded;
     }
 
     /// <summary>Pre-activations [.., d_sae] of already-normalised input.</summary>
     public Tensor PreActivations(Tensor normalised) =>
-        (Config.ApplyBDecToInput ? normalised - BDec : normalised).matmul(WEnc) + BEnc;
+        (Config.ApplyBDecToInput ? normalised - BDec : normalised).matmul(WEnc).add(BEnc, TorchScalars.One);
 
     /// <summary>σ applied to [.., d_sae] values (the SAE's own activation).</summary>
     public Tensor Activate(Tensor pre) => Config.Activation switch
@@ -105,7 +112,7 @@ public sealed class SparseAutoencoder : IDisposable
     }
 
     /// <summary>Decodes codes of normalised input: f W_dec + b_dec (no denormalisation).</summary>
-    public Tensor DecodeNormalised(Tensor codes) => codes.matmul(WDec) + BDec;
+    public Tensor DecodeNormalised(Tensor codes) => codes.matmul(WDec).add(BDec, TorchScalars.One);
 
     /// <summary>Reconstruction x̂ [.., d_in] of activations x, in activation space.</summary>
     public Tensor Reconstruct(Tensor x)

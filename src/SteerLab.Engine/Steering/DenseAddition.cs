@@ -1,4 +1,5 @@
 using SteerLab.Engine.Hooks;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering;
@@ -12,7 +13,7 @@ public sealed class DenseAddition : IDisposable
     public DenseAddition(Tensor delta) => this.delta = delta.to(ScalarType.Float32).detach().DetachFromDisposeScope();
 
     public Tensor Apply(Tensor activation, HookContext _) =>
-        activation + delta.to(activation.dtype, activation.device);
+        activation.add(delta.to(activation.dtype, activation.device), TorchScalars.One);
 
     public void Dispose() => delta.Dispose();
 }

@@ -1,4 +1,6 @@
 using SteerLab.Engine.Sae;
+using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering;
@@ -109,8 +111,9 @@ public static class Overlap
         using var scope = NewDisposeScope();
         var v = tensor(dense as float[] ?? dense.ToArray(), device: sae.WDec.device);
         var rowNorms = sae.WDec.norm(1);                                    // [m]
-        var projection = sae.WDec.matmul(v) / rowNorms.clamp_min(1e-30);   // [m]
-        projection = projection.where(rowNorms.gt(0), zeros_like(projection));
+        using var tiny = 1e-30.ToScalar();
+        var projection = sae.WDec.matmul(v) / rowNorms.clamp_min(tiny);   // [m]
+        projection = projection.where(rowNorms.gt(TorchScalars.Zero), zeros_like(projection));
         var (_, top) = projection.abs().topk(k);
         var indices = top.cpu().data<long>().Select(i => (int)i).OrderBy(i => i).ToArray();
         var all = projection.cpu().data<float>().ToArray();

@@ -1,5 +1,6 @@
 using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Sae;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering;
@@ -52,12 +53,12 @@ public sealed class SasIntervention : IDisposable
         using var scope = NewDisposeScope();
         var (normalised, outScale, _) = sae.Normalise(activation);
         var input = sae.Config.ApplyBDecToInput ? normalised - sae.BDec : normalised;
-        var pre = input.matmul(encoderColumns) + encoderBias;        // [.., n]
+        var pre = input.matmul(encoderColumns).add(encoderBias, TorchScalars.One); // [.., n]
         var codes = ActivatePerFeature(pre);
-        var steered = ActivatePerFeature(codes + scaledValues);
+        var steered = ActivatePerFeature(codes.add(scaledValues, TorchScalars.One));
         var change = (steered - codes).matmul(decoderRows);            // [.., d]
         if (outScale is not null) change = change * outScale;
-        return scope.MoveToOuter(activation + change.to(activation.dtype));
+        return scope.MoveToOuter(activation.add(change.to(activation.dtype), TorchScalars.One));
     }
 
     /// <summary>Encode all features, edit, decode: a + (g(s) − g(c)) with Δ, or g(s) without.</summary>
@@ -66,13 +67,13 @@ public sealed class SasIntervention : IDisposable
         using var scope = NewDisposeScope();
         var (normalised, outScale, outShift) = sae.Normalise(activation);
         var codes = sae.Activate(sae.PreActivations(normalised));
-        var steered = sae.Activate(codes + fullDelta);
+        var steered = sae.Activate(codes.add(fullDelta, TorchScalars.One));
         Tensor result;
         if (UseDeltaCorrection)
         {
             var change = (steered - codes).matmul(sae.WDec);
             if (outScale is not null) change = change * outScale;
-            result = activation + change.to(activation.dtype);
+            result = activation.add(change.to(activation.dtype), TorchScalars.One);
         }
         else result = SparseAutoencoder.Denormalise(sae.DecodeNormalised(steered), outScale, outShift).to(activation.dtype);
         return scope.MoveToOuter(result);

@@ -51,15 +51,7 @@ static class FeatureDashboardJobRunner
             }
         }
 
-        string? logitsNote = null;
-        IReadOnlyList<(IReadOnlyList<DecoderDirectionLogits.TokenLogit> Promoted, IReadOnlyList<DecoderDirectionLogits.TokenLogit> Suppressed)>? logits = null;
-        if (parameters.TopLogits > 0)
-        {
-            if (DecoderDirectionLogits.UnembeddingOf(model) is { } unembedding)
-                logits = DecoderDirectionLogits.Compute(sae, parameters.Features, unembedding, parameters.TopLogits);
-            else
-                logitsNote = $"Promoted and suppressed tokens are not available for {model.Config.Architecture} models yet: the engine does not expose their unembedding.";
-        }
+        var logits = parameters.TopLogits > 0 ? DecoderDirectionLogits.Compute(sae, parameters.Features, model.Unembedding, parameters.TopLogits) : null;
 
         var features = scan.Summaries.Select((summary, f) => new FeatureDashboardView(
             summary.Feature,
@@ -72,7 +64,7 @@ static class FeatureDashboardJobRunner
             logits is null ? [] : logits[f].Promoted.Select(t => TokenLogit(t, tokenizer)).ToList(),
             logits is null ? [] : logits[f].Suppressed.Select(t => TokenLogit(t, tokenizer)).ToList())).ToList();
         progress(new EngineJobProgress(request.JobId, 1, $"{features.Count} features over {scan.TokenCount} tokens"));
-        return JsonSerializer.Serialize(new FeatureDashboardJobResult(parameters.CorpusName, scan.TextCount, scan.TokenCount, scan.TruncatedTexts, features, logitsNote),
+        return JsonSerializer.Serialize(new FeatureDashboardJobResult(parameters.CorpusName, scan.TextCount, scan.TokenCount, scan.TruncatedTexts, features),
             EngineJobJson.Options);
     }
 

@@ -81,9 +81,13 @@ public sealed class ChatSessionService(IDbContextFactory<SteerLabDbContext> data
         var team = (await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellationToken)).TeamId;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await db.ChatSessions.AnyAsync(s => s.Id == id && s.TeamId == team, cancellationToken)) return false;
-        // Messages go with it (cascade); deleted explicitly too, in case the provider does not enforce the cascade.
+        // Messages go with it (cascade); deleted explicitly too, in case the provider does not enforce the cascade. One
+        // transaction, so a crash between the two never leaves an empty chat in the list.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.ChatMessages.Where(m => m.SessionId == id).ExecuteDeleteAsync(cancellationToken);
-        return await db.ChatSessions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        bool deleted = await db.ChatSessions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
     }
 
     /// <summary>The chat's title: the first line of its first message, shortened.</summary>

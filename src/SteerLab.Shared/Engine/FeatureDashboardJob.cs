@@ -44,15 +44,12 @@ public sealed record FeatureDashboardJobParameters(
 /// <param name="TokenCount">Tokens whose activations were looked at (BOS excluded: it is not text, and features often
 /// fire on it for reasons unrelated to the text).</param>
 /// <param name="TruncatedTexts">Texts longer than the token limit, of which only the beginning was scanned.</param>
-/// <param name="LogitsNote">Why promoted/suppressed tokens are missing, when they are (e.g. the architecture does not
-/// expose its unembedding); null when they are there.</param>
 public sealed record FeatureDashboardJobResult(
     string CorpusName,
     int TextCount,
     long TokenCount,
     int TruncatedTexts,
-    IReadOnlyList<FeatureDashboardView> Features,
-    string? LogitsNote = null);
+    IReadOnlyList<FeatureDashboardView> Features);
 
 /// <summary>One feature's dashboard.</summary>
 /// <param name="FiringCount">Tokens where the feature's activation is above zero.</param>

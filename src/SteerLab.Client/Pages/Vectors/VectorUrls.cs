@@ -7,6 +7,9 @@ public static class VectorUrls
 
     public static string Detail(Guid id) => $"vectors/{id}";
 
+    /// <summary>The Compare page with these vectors selected.</summary>
+    public static string Compare(IEnumerable<Guid> ids) => $"compare?ids={string.Join(",", ids)}";
+
     /// <summary>The REST export, answered with Content-Disposition: attachment, so a plain link downloads the file
     /// without streaming it through the circuit.</summary>
     public static string Export(Guid id) => $"api/vectors/{id}/export";

@@ -1,4 +1,5 @@
 using SteerLab.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Evaluation.Benchmarks;
@@ -33,7 +34,8 @@ public static class LoadMemoryProbe
         using var model = ModelLoader.Load(directory, weightType);
         using (var scope = NewDisposeScope())
         {
-            var ids = arange(ForwardTokens, ScalarType.Int64).remainder(model.Config.VocabSize).unsqueeze(0); // [1, seq]
+            using Scalar tokens = ForwardTokens.ToScalar(), vocab = model.Config.VocabSize.ToScalar();
+            var ids = arange(TorchScalars.Zero, tokens, TorchScalars.One, ScalarType.Int64).remainder(vocab).unsqueeze(0); // [1, seq]
             using var cache = model.NewCache(ForwardTokens);
             var logits = model.Forward(new ForwardInput { InputIds = ids, Cache = cache, LastLogitsOnly = true });
             if (!logits.isfinite().all().item<bool>()) throw new InvalidOperationException($"{directory}: the forward pass gave non-finite logits");

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Evaluation.Benchmarks;
@@ -27,8 +28,9 @@ public static class MemoryBandwidth
     {
         long elements = bufferBytes / sizeof(float);
         using var scope = NewDisposeScope();
-        var source = empty(elements, ScalarType.Float32).fill_(1.0f);      // written once so every page is real
-        var destination = empty(elements, ScalarType.Float32).fill_(0.0f);
+        using Scalar one = 1.0f.ToScalar(), zero = 0.0f.ToScalar();
+        var source = empty(elements, ScalarType.Float32).fill_(one);      // written once so every page is real
+        var destination = empty(elements, ScalarType.Float32).fill_(zero);
         var seconds = Timing.Repeat(() => destination.copy_(source), runs);
         long bytes = elements * sizeof(float);
         return new BandwidthMeasurement($"copy_ {bytes >> 20} MiB float32", 2 * bytes, "bytes read + bytes written (2 × buffer)", seconds);
@@ -39,8 +41,9 @@ public static class MemoryBandwidth
     public static BandwidthMeasurement MatVec(int n = DefaultMatVecSize, ScalarType type = ScalarType.Float32, int runs = 5)
     {
         using var scope = NewDisposeScope();
-        var matrix = full(new long[] { n, n }, 0.5, type);
-        var row = full(new long[] { 1, n }, 0.5, type);
+        using var half = 0.5.ToScalar();
+        var matrix = full(new long[] { n, n }, half, type);
+        var row = full(new long[] { 1, n }, half, type);
         var seconds = Timing.Repeat(() => nn.functional.linear(row, matrix).Dispose(), runs);
         long bytes = matrix.NumberOfElements * matrix.ElementSize;
         return new BandwidthMeasurement($"mat-vec {n}×{n} {(type == ScalarType.BFloat16 ? "bfloat16" : "float32")}", bytes, "matrix bytes read", seconds);

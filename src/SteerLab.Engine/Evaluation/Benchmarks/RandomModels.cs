@@ -1,4 +1,5 @@
 using SteerLab.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Evaluation.Benchmarks;
@@ -144,7 +145,8 @@ public static class RandomModels
     {
         public Tensor Normal(params long[] shape)
         {
-            var values = randn(shape, ScalarType.Float32, generator: generator).mul_(WeightStd);
+            using var std = WeightStd.ToScalar();
+            var values = randn(shape, ScalarType.Float32, generator: generator).mul_(std);
             if (type == ScalarType.Float32) return values.DetachFromDisposeScope();
             using (values) return values.to(type).DetachFromDisposeScope();
         }

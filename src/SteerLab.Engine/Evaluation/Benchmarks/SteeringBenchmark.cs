@@ -2,6 +2,7 @@ using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Models;
 using SteerLab.Engine.Sae;
 using SteerLab.Engine.Steering;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Evaluation.Benchmarks;
@@ -30,7 +31,8 @@ public static class SteeringBenchmark
         int d = model.Config.DModel;
         var conditions = new List<(string Name, int? Width, Func<HookSet?> Hooks, Func<Tensor, Tensor>? Intervention, IDisposable? Owner)>();
         conditions.Add(("unsteered", null, () => null, null, null));
-        var caa = new DenseAddition(randn(d, generator: new TorchSharp.torch.Generator(3)) * 0.1);
+        using var caaScale = 0.1.ToScalar();
+        var caa = new DenseAddition(randn(d, generator: new TorchSharp.torch.Generator(3)).mul(caaScale));
         conditions.Add(("caa", null, () => new HookSet().Intervene(Hook, caa.Apply), x => caa.Apply(x, null!), caa));
         foreach (int width in options.SaeWidths)
         {
@@ -83,8 +85,9 @@ public static class SteeringBenchmark
     {
         var generator = new TorchSharp.torch.Generator(seed);
         var config = new SaeConfig { DIn = d, DSae = width, Activation = SaeActivation.JumpRelu, Source = $"random-{width}", Hook = Hook };
-        return new SparseAutoencoder(config, randn(d, width, generator: generator) / Math.Sqrt(d), randn(width, d, generator: generator) / Math.Sqrt(width),
-            zeros(width), zeros(d), rand(width, generator: generator) * 0.1);
+        using Scalar sqrtD = Math.Sqrt(d).ToScalar(), sqrtWidth = Math.Sqrt(width).ToScalar(), thresholdScale = 0.1.ToScalar();
+        return new SparseAutoencoder(config, randn(d, width, generator: generator).div(sqrtD), randn(width, d, generator: generator).div(sqrtWidth),
+            zeros(width), zeros(d), rand(width, generator: generator).mul(thresholdScale));
     }
 
     static SparseValues RandomSparse(int width, int support, int seed)

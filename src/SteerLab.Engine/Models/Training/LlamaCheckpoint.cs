@@ -55,7 +55,11 @@ public sealed class LlamaCheckpoint : IDisposable
         var config = ParseConfig(configJson, "config.json");
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
         double residualStd = 0.02 / Math.Sqrt(2.0 * config.LayerCount);
-        Parameter Normal(double std, params long[] shape) => new(randn(shape, generator: generator) * std);
+        Parameter Normal(double std, params long[] shape)
+        {
+            using var stdScalar = std.ToScalar();
+            return new(randn(shape, generator: generator).mul(stdScalar));
+        }
         Parameter Ones(long n) => new(ones(n));
         var tensors = new List<(string, Parameter)> { ("model.embed_tokens.weight", Normal(0.02, config.VocabSize, config.DModel)) };
         foreach (var (name, shape, kind) in LayerShapes(config))

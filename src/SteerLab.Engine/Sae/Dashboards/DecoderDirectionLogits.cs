@@ -34,12 +34,4 @@ public static class DecoderDirectionLogits
             (IReadOnlyList<TokenLogit>)Enumerable.Range(f * k, k).Select(i => new TokenLogit((int)hi[i], hv[i])).ToList(),
             (IReadOnlyList<TokenLogit>)Enumerable.Range(f * k, k).Select(i => new TokenLogit((int)li[i], lv[i])).ToList())).ToList();
     }
-
-    /// <summary>The model's unembedding W_U [vocab, d_model] (for tied models the embedding table), or null when its
-    /// architecture does not expose it (Gemma-2 and GPT-2 keep their weights private so far).</summary>
-    public static Tensor? UnembeddingOf(TransformerModel model) => model switch
-    {
-        Llama llama => llama.Parameters.LmHead,
-        _ => null,
-    };
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using SteerLab.Engine.Models.Safetensors;
+using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae.Formats;
@@ -65,17 +67,24 @@ public static class LlamaScopeFormat
         var bDec = hp.UseDecoderBias ? SaeChecks.LoadFloat32(file, "decoder.bias") : zeros(config.DIn);
         Tensor? threshold = config.Activation != SaeActivation.JumpRelu ? null
             : perFeatureThreshold ? SaeChecks.LoadFloat32(file, "log_jumprelu_threshold").exp()
-            : full(new long[] { config.DSae }, hp.ScalarThreshold!.Value, dtype: ScalarType.Float32);
+            : SameThreshold(config.DSae, hp.ScalarThreshold!.Value);
         if (hp.FoldDecoderNorm)
         {
             // Dead features with an all-zero decoder row keep their weights (nothing to fold, and no 0/0).
             var norms = wDec.norm(1, keepdim: false);                       // [m]
-            norms = where(norms.gt(0), norms, ones_like(norms));
+            norms = where(norms.gt(TorchScalars.Zero), norms, ones_like(norms));
             wEnc = wEnc * norms;
             bEnc = bEnc * norms;
             wDec = wDec / norms.unsqueeze(1);
         }
         return SaeChecks.Assemble(scope, weightsPath, config, wEnc, wDec, bEnc, bDec, threshold);
+    }
+
+    /// <summary>One JumpReLU threshold shared by all features, as [m].</summary>
+    static Tensor SameThreshold(long features, double value)
+    {
+        using var threshold = value.ToScalar();
+        return full(new long[] { features }, threshold, dtype: ScalarType.Float32);
     }
 
     static Hyperparams ReadHyperparams(string path, string folder)

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using SteerLab.Engine.Models.Safetensors;
+using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae.Formats;
@@ -230,7 +232,8 @@ public static class SaeLensFormat
         double sqrtD = Math.Sqrt(sae.DIn);
         double inScale = sqrtD / sae.Config.DatasetInputNorm, outScale = sae.Config.DatasetOutputNorm / sqrtD;
         var bEnc = sae.Config.ApplyBDecToInput ? sae.BEnc - sae.BDec.matmul(sae.WEnc) : sae.BEnc;
-        return (sae.WEnc * inScale, sae.WDec * outScale, bEnc, sae.BDec * outScale, false);
+        using Scalar inScalar = inScale.ToScalar(), outScalar = outScale.ToScalar();
+        return (sae.WEnc.mul(inScalar), sae.WDec.mul(outScalar), bEnc, sae.BDec.mul(outScalar), false);
     }
 
     // SAELens once saved a finetuning scaling_factor; all ones means unused, anything else changes decoding.
@@ -238,7 +241,7 @@ public static class SaeLensFormat
     {
         if (!file.Contains("scaling_factor")) return;
         using var factor = SaeChecks.LoadFloat32(file, "scaling_factor");
-        if (!factor.eq(1).all().item<bool>())
+        if (!factor.eq(TorchScalars.One).all().item<bool>())
             throw new SaeFormatException(file.Path, "a finetuning 'scaling_factor' other than 1 is not supported");
     }
 }

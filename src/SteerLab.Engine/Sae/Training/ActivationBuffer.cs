@@ -81,7 +81,7 @@ public sealed class ActivationBuffer : IDisposable
         {
             if (collected >= maxTokens) { capped = true; return; }
             using var scope = NewDisposeScope();
-            var keep = context.Tokens.Positions.ge(1L).to(x.device).flatten(); // [batch·seq]: real tokens after BOS
+            var keep = context.Tokens.Positions.ge(TorchScalars.One).to(x.device).flatten(); // [batch·seq]: real tokens after BOS
             var rows = x.reshape(-1, x.shape[2]).index_select(0, keep.nonzero().squeeze(1)); // [n, d]
             if (collected + rows.shape[0] > maxTokens)
             {

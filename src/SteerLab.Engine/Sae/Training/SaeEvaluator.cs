@@ -44,9 +44,9 @@ public static class SaeEvaluator
             var codes = sae.Encode(x);
             var (_, outScale, outShift) = sae.Normalise(x);
             var reconstruction = SparseAutoencoder.Denormalise(sae.DecodeNormalised(codes), outScale, outShift);
-            squaredError += (x - reconstruction).to(ScalarType.Float64).pow(2).sum().item<double>();
-            variance += (x.to(ScalarType.Float64) - mean).pow(2).sum().item<double>();
-            var isActive = codes.gt(0);
+            squaredError += (x - reconstruction).to(ScalarType.Float64).pow(TorchScalars.Two).sum().item<double>();
+            variance += (x.to(ScalarType.Float64) - mean).pow(TorchScalars.Two).sum().item<double>();
+            var isActive = codes.gt(TorchScalars.Zero);
             active += isActive.sum().item<long>();
             fired.logical_or_(isActive.any(0));
         }
@@ -89,7 +89,7 @@ public static class SaeEvaluator
     /// <summary>The edited activation everywhere but at BOS (real position 0), where the original stays.</summary>
     static Tensor KeepBos(Tensor original, Tensor edited, HookContext context)
     {
-        using var afterBos = context.Tokens.Positions.ge(1L).to(original.device).unsqueeze(-1); // [batch, seq, 1]
+        using var afterBos = context.Tokens.Positions.ge(TorchScalars.One).to(original.device).unsqueeze(-1); // [batch, seq, 1]
         return where(afterBos, edited, original);
     }
 

@@ -1,5 +1,6 @@
 using SteerLab.Engine.Hooks;
 using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae.Training;
@@ -30,6 +31,11 @@ public static class SaeTrainer
         int batchTokens = (int)Math.Min(options.BatchTokens, n);
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)options.Seed));
         var (scale, mean) = InputStatistics(activations, generator);
+        // Scalars owned for the whole run (see TorchScalars: temporaries could be finalized mid-call).
+        using var scaleScalar = scale.ToScalar();
+        using var tinyVariance = 1e-12.ToScalar();
+        using var deadAfterTokens = options.DeadAfterTokens.ToScalar();
+        using var batchTokensScalar = batchTokens.ToScalar();
         using var sae = InitialSae(d, options, mean, scale, generator, device);
         using var optimizer = optim.AdamW(sae.Parameters, lr: options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0);
         using var sinceFired = zeros(options.Width, ScalarType.Int64, device); // tokens since each feature last fired
@@ -50,16 +56,21 @@ public static class SaeTrainer
 
                 using (var scope = NewDisposeScope())
                 {
-                    var x = activations.index_select(0, order.narrow(0, cursor, batchTokens)).to(device) * scale; // [batch, d]
+                    var x = activations.index_select(0, order.narrow(0, cursor, batchTokens)).to(device).mul(scaleScalar); // [batch, d]
                     cursor += batchTokens;
                     var (pre, codes) = sae.Encode(x);
                     var reconstruction = sae.Decode(codes);
-                    var squaredError = (x - reconstruction).pow(2).sum();
-                    var variance = (x - x.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
-                    var dead = sinceFired.ge(options.DeadAfterTokens);
-                    Tensor loss = options.Kind == SaeTrainingKind.TopK
-                        ? squaredError / variance + AuxKLoss(sae, x, reconstruction, pre, dead, kAux, variance, options.AuxKCoefficient)
-                        : (squaredError + L1At(step, options) * codes.sum()) / batchTokens;
+                    var squaredError = (x - reconstruction).pow(TorchScalars.Two).sum();
+                    var variance = (x - x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(tinyVariance);
+                    var dead = sinceFired.ge(deadAfterTokens);
+                    Tensor loss;
+                    if (options.Kind == SaeTrainingKind.TopK)
+                        loss = (squaredError / variance).add(AuxKLoss(sae, x, reconstruction, pre, dead, kAux, variance, options.AuxKCoefficient), TorchScalars.One);
+                    else
+                    {
+                        using var l1 = L1At(step, options).ToScalar();
+                        loss = squaredError.add(codes.sum().mul(l1), TorchScalars.One).div(batchTokensScalar);
+                    }
 
                     optimizer.zero_grad();
                     loss.backward();
@@ -69,8 +80,8 @@ public static class SaeTrainer
 
                     using (no_grad())
                     {
-                        var fired = codes.gt(0).any(0); // [m]
-                        sinceFired.add_(batchTokens).masked_fill_(fired, 0);
+                        var fired = codes.gt(TorchScalars.Zero).any(0); // [m]
+                        sinceFired.add_(batchTokensScalar, TorchScalars.One).masked_fill_(fired, TorchScalars.Zero);
                         if (checkpoint)
                         {
                             lastLoss = loss.item<float>();
@@ -78,7 +89,7 @@ public static class SaeTrainer
                                 throw new InvalidOperationException($"SAE training diverged at step {step + 1} (loss {lastLoss}); try a lower learning rate than {options.LearningRate}");
                             if (progress is not null)
                             {
-                                double l0 = codes.gt(0).sum(1).to(ScalarType.Float64).mean().item<double>();
+                                double l0 = codes.gt(TorchScalars.Zero).sum(1).to(ScalarType.Float64).mean().item<double>();
                                 double fvu = (squaredError / variance).item<float>();
                                 progress(new SaeTrainingProgress(step + 1, options.Steps, lastLoss, l0, fvu, DeadFraction(sinceFired, options), learningRate));
                             }
@@ -113,7 +124,8 @@ public static class SaeTrainer
     static TrainableSae InitialSae(int d, SaeTrainingOptions options, Tensor mean, double scale, TorchSharp.torch.Generator generator, Device device)
     {
         using (mean)
-        using (var scaledMean = mean * scale)
+        using (var scaleScalar = scale.ToScalar())
+        using (var scaledMean = mean.mul(scaleScalar))
             return new TrainableSae(d, options.Width, options.Kind, options.K, scaledMean, generator, device);
     }
 
@@ -124,8 +136,8 @@ public static class SaeTrainer
         if (deadCount == 0) return zeros(1, device: x.device).squeeze();
         var residual = (x - reconstruction).detach();
         var auxReconstruction = sae.AuxKReconstruction(pre, dead, kAux);
-        double weight = coefficient * Math.Min(1.0, (double)deadCount / kAux); // Gao et al.: fewer dead features, less weight
-        return weight * (residual - auxReconstruction).pow(2).sum() / variance;
+        using var weight = (coefficient * Math.Min(1.0, (double)deadCount / kAux)).ToScalar(); // Gao et al.: fewer dead features, less weight
+        return (residual - auxReconstruction).pow(TorchScalars.Two).sum().mul(weight) / variance;
     }
 
     /// <summary>Linear warm-up to the peak rate, constant, then linear decay to 0 over the last steps.</summary>
@@ -145,5 +157,12 @@ public static class SaeTrainer
     }
 
     static double DeadFraction(Tensor sinceFired, SaeTrainingOptions options) =>
-        sinceFired.ge(options.DeadAfterTokens).sum().item<long>() / (double)options.Width;
+        DeadCount(sinceFired, options) / (double)options.Width;
+
+    static long DeadCount(Tensor sinceFired, SaeTrainingOptions options)
+    {
+        using var deadAfterTokens = options.DeadAfterTokens.ToScalar();
+        using var dead = sinceFired.ge(deadAfterTokens);
+        return dead.sum().item<long>();
+    }
 }

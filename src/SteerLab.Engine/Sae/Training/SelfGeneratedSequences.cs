@@ -1,4 +1,5 @@
 using SteerLab.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae.Training;
@@ -45,7 +46,8 @@ public static class SelfGeneratedSequences
         foreach (var row in output) row[0] = bos;
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
         using var cache = model.NewCache(newTokens + 1);
-        var input = full(rows, 1, (long)bos, ScalarType.Int64);
+        using var bosScalar = ((long)bos).ToScalar();
+        var input = full(rows, 1, bosScalar, ScalarType.Int64);
         try
         {
             for (int t = 1; t <= newTokens; t++)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Sae.Training;
@@ -47,19 +48,19 @@ sealed class TrainableSae : IDisposable
     /// <summary>Pre-activations [batch, m] and codes [batch, m] of scaled inputs x [batch, d].</summary>
     public (Tensor Pre, Tensor Codes) Encode(Tensor x)
     {
-        var pre = (x - BDec).matmul(WEnc) + BEnc;
+        var pre = (x - BDec).matmul(WEnc).add(BEnc, TorchScalars.One);
         if (kind == SaeTrainingKind.ReluL1) return (pre, pre.relu());
         var (top, indices) = pre.topk(k, dim: -1);
         return (pre, zeros_like(pre).scatter(-1, indices, top.relu()));
     }
 
-    public Tensor Decode(Tensor codes) => codes.matmul(WDec) + BDec;
+    public Tensor Decode(Tensor codes) => codes.matmul(WDec).add(BDec, TorchScalars.One);
 
     /// <summary>AuxK (Gao et al.): the k_aux largest pre-activations among dead features, decoded without bias,
     /// should explain the residual error e = x − x̂ (treated as a constant). Gives dead features a gradient.</summary>
     public Tensor AuxKReconstruction(Tensor pre, Tensor deadMask, int kAux)
     {
-        var deadOnly = pre.masked_fill(deadMask.logical_not(), float.NegativeInfinity);
+        var deadOnly = pre.masked_fill(deadMask.logical_not(), TorchScalars.NegativeInfinity);
         var (top, indices) = deadOnly.topk(kAux, dim: -1);
         return zeros_like(pre).scatter(-1, indices, top.relu()).matmul(WDec);
     }
@@ -78,7 +79,8 @@ sealed class TrainableSae : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        WDec.div_(WDec.norm(1, keepdim: true).clamp_min(1e-12));
+        using var tiny = 1e-12.ToScalar();
+        WDec.div_(WDec.norm(1, keepdim: true).clamp_min(tiny));
     }
 
     /// <summary>The trained SAE in activation units: inputs were multiplied by <paramref name="inputScale"/> during
@@ -88,11 +90,12 @@ sealed class TrainableSae : IDisposable
     public SparseAutoencoder ToSparseAutoencoder(SaeConfig config, double inputScale)
     {
         using var noGrad = no_grad();
+        using var scale = inputScale.ToScalar();
         return new SparseAutoencoder(config,
             WEnc.detach().cpu().clone(),
             WDec.detach().cpu().clone(),
-            (BEnc.detach() / inputScale).cpu(),
-            (BDec.detach() / inputScale).cpu());
+            BEnc.detach().div(scale).cpu(),
+            BDec.detach().div(scale).cpu());
     }
 
     public void Dispose()

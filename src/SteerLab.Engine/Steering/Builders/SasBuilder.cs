@@ -1,6 +1,7 @@
 using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Sae;
 using SteerLab.Engine.Steering.Activations;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering.Builders;
@@ -107,7 +108,7 @@ public static class SasBuilder
             using var scope = NewDisposeScope();
             var slice = rows.narrow(0, start, Math.Min(sliceRows, n - start)).to(ScalarType.Float32, sae.WEnc.device);
             var codes = sae.Encode(slice);                                       // [rows, m], non-negative
-            var counts = codes.gt(0).sum(dim: 0L, type: ScalarType.Int64).cpu().data<long>().ToArray();
+            var counts = codes.gt(TorchScalars.Zero).sum(dim: 0L, type: ScalarType.Int64).cpu().data<long>().ToArray();
             // Per-slice sums in float32 (at most a few thousand rows each), accumulated across slices in float64.
             var sliceSums = codes.sum(dim: 0L).to(ScalarType.Float64).cpu().data<double>().ToArray();
             for (int j = 0; j < m; j++) { activeCounts[j] += counts[j]; sums[j] += sliceSums[j]; }

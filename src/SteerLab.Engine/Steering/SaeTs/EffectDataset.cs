@@ -2,6 +2,7 @@ using SteerLab.Engine.Generation;
 using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Models;
 using SteerLab.Engine.Sae;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering.SaeTs;
@@ -43,7 +44,8 @@ public sealed class EffectDatasetBuilder(TransformerModel model, SparseAutoencod
         for (int i = 0; i < options.VectorCount; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scaled = vectors[i] * options.Scale;
+            using var scale = options.Scale.ToScalar();
+            using var scaled = vectors[i].mul(scale);
             using var addition = new DenseAddition(scaled);
             var hooks = new HookSet().Intervene(hook, addition.Apply, PositionScope.Generated);
             using var code = MeanCode(generator, prompts, hooks, options, cancellation);
@@ -64,7 +66,8 @@ public sealed class EffectDatasetBuilder(TransformerModel model, SparseAutoencod
         var decoder = sae.WDec.index_select(0, rows.to(sae.WDec.device)).cpu();
         var random = randn(options.VectorCount - rows.shape[0], sae.DIn, generator: rng);
         var all = cat([decoder, random], 0);
-        return scope.MoveToOuter(all / all.norm(1, keepdim: true).clamp_min(1e-12));
+        using var tiny = 1e-12.ToScalar();
+        return scope.MoveToOuter(all / all.norm(1, keepdim: true).clamp_min(tiny));
     }
 
     /// <summary>Mean SAE code [m] over the generated tokens of every prompt, read without steering.</summary>

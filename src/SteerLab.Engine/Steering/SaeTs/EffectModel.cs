@@ -1,3 +1,5 @@
+using TorchSharp;
+using SteerLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering.SaeTs;
@@ -40,22 +42,23 @@ public sealed class EffectModel : IDisposable
         // Augment with a constant column for b; ridge on M only.
         var design = cat([xTrain, ones(xTrain.shape[0], 1, dtype: ScalarType.Float64)], 1);
         long d = x.shape[1];
-        var penalty = eye(d + 1, dtype: ScalarType.Float64) * ridge;
+        using var ridgeScalar = ridge.ToScalar();
+        var penalty = eye(d + 1, dtype: ScalarType.Float64).mul(ridgeScalar);
         penalty[d, d] = tensor(0.0, ScalarType.Float64);
-        var solution = linalg.solve(design.T.matmul(design) + penalty, design.T.matmul(yTrain)); // [d+1, m]
+        var solution = linalg.solve(design.T.matmul(design).add(penalty, TorchScalars.One), design.T.matmul(yTrain)); // [d+1, m]
         var m = solution.narrow(0, 0, d);
         var b = solution[d];
-        double Mse(Tensor xs, Tensor ys) => xs.shape[0] == 0 ? double.NaN : (xs.matmul(m) + b - ys).pow(2).mean().item<double>();
+        double Mse(Tensor xs, Tensor ys) => xs.shape[0] == 0 ? double.NaN : (xs.matmul(m).add(b, TorchScalars.One) - ys).pow(TorchScalars.Two).mean().item<double>();
         double train = Mse(xTrain, yTrain);
         var xValid = x.index_select(0, validIdx);
         var yValid = y.index_select(0, validIdx);
         double valid = Mse(xValid, yValid);
-        double baseline = validation == 0 ? double.NaN : (yValid - yTrain.mean([0])).pow(2).mean().item<double>();
+        double baseline = validation == 0 ? double.NaN : (yValid - yTrain.mean([0])).pow(TorchScalars.Two).mean().item<double>();
         return new EffectModel(scope.MoveToOuter(m.to(ScalarType.Float32)), scope.MoveToOuter(b.to(ScalarType.Float32)), train, valid, baseline, (int)(n - validation), validation);
     }
 
     /// <summary>Predicted effect [m] of steering with s [d].</summary>
-    public Tensor Predict(Tensor s) => s.to(ScalarType.Float32).matmul(M) + B;
+    public Tensor Predict(Tensor s) => s.to(ScalarType.Float32).matmul(M).add(B, TorchScalars.One);
 
     public void Dispose() { M.Dispose(); B.Dispose(); }
 }

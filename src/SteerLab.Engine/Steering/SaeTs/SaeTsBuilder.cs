@@ -1,4 +1,5 @@
 using SteerLab.Engine.Hooks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SteerLab.Engine.Steering.SaeTs;
@@ -20,9 +21,10 @@ public static class SaeTsBuilder
         if (columnNorm == 0) throw new InvalidOperationException($"the effect model predicts no effect on feature {targetFeature}: it cannot be targeted");
         var general = model.M.matmul(model.B);
         double generalNorm = general.norm().item<float>();
-        var v = column / columnNorm;
-        if (generalNorm > 0) v = v - beta * general / generalNorm;
-        v = v / v.norm().clamp_min(1e-12);
+        using Scalar columnNormScalar = columnNorm.ToScalar(), betaScalar = beta.ToScalar(), generalNormScalar = generalNorm.ToScalar(), tiny = 1e-12.ToScalar();
+        var v = column.div(columnNormScalar);
+        if (generalNorm > 0) v = v - general.mul(betaScalar).div(generalNormScalar); // v − β·general/‖general‖
+        v = v / v.norm().clamp_min(tiny);
         var predicted = model.Predict(v);
         return new SteeringVector
         {

@@ -46,6 +46,7 @@ public sealed class VectorDetailPageTests
         var export = page.Find("[data-testid=export-vector]");
         Assert.Equal($"api/vectors/{summary.Id}/export", export.GetAttribute("href"));
         Assert.Equal("romance-SAS.json", export.GetAttribute("download"));
+        Assert.Equal($"compare?ids={summary.Id}", page.Find("[data-testid=compare-vector]").GetAttribute("href"));
     }
 
     [Fact]

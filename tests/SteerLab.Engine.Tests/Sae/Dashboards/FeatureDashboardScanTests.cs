@@ -85,12 +85,11 @@ public sealed class FeatureDashboardScanTests
         using var model = Stories260K.Load();
         using var sae = TinySae.Random(model.Config.DModel, 128, SaeActivation.Relu, seed: 3);
         int[] features = [1, 64, 127];
-        var unembedding = DecoderDirectionLogits.UnembeddingOf(model);
-        Assert.NotNull(unembedding); // stories260K is a Llama with a tied head
-        var results = DecoderDirectionLogits.Compute(sae, features, unembedding!, top: 5);
+        var unembedding = model.Unembedding; // stories260K is a Llama with a tied head
+        var results = DecoderDirectionLogits.Compute(sae, features, unembedding, top: 5);
 
         float[] wDec = sae.WDec.contiguous().data<float>().ToArray(); // [d_sae, d]
-        float[] wU = unembedding!.to(ScalarType.Float32).contiguous().data<float>().ToArray(); // [vocab, d]
+        float[] wU = unembedding.to(ScalarType.Float32).contiguous().data<float>().ToArray(); // [vocab, d]
         int d = sae.DIn, vocab = (int)unembedding.shape[0];
         for (int j = 0; j < features.Length; j++)
         {

@@ -40,6 +40,8 @@ public sealed class BrowserSession : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        // Every step waits for the server over the circuit; on a 2-core machine running a model job, 30 s is tight.
+        page.SetDefaultTimeout(90_000);
         string folder = Path.Combine(SharedData.RepositoryRoot, "artifacts", "screenshots", testName);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);

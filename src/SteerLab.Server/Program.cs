@@ -10,6 +10,7 @@ using SteerLab.Server.Datasets;
 using SteerLab.Server.Engine;
 using SteerLab.Server.Features;
 using SteerLab.Server.Jobs;
+using SteerLab.Server.Limits;
 using SteerLab.Server.Models;
 using SteerLab.Server.Vectors;
 
@@ -30,6 +31,7 @@ builder.Services.AddSteerLabFeatures();
 builder.Services.AddSteerLabChat();
 builder.Services.AddSteerLabModels();
 builder.Services.AddSteerLabCompare();
+builder.Services.AddSteerLabLimits();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.UseStatusCodePagesForPeople("/not-found");
 app.UseAuthentication();
 app.UseTeamScope();
 app.UseAuthorization();
+app.UseSteerLabLimits();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSteerLabApi();

@@ -32,6 +32,7 @@ public sealed record SteerLabOptions
     public DatabaseOptions Database { get; init; } = new();
     public EngineOptions Engine { get; init; } = new();
     public JobOptions Jobs { get; init; } = new();
+    public Limits.LimitOptions Limits { get; init; } = new();
 }
 
 /// <summary>"SteerLab:Admin": the first administrator's e-mail and password. There is no default password: with both
@@ -90,7 +91,4 @@ public sealed record JobOptions
 
     /// <summary>How long a remote worker has to confirm a cancellation before the job is recorded as cancelled anyway.</summary>
     public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Upper bound on a generate job's max new tokens.</summary>
-    public int MaxNewTokens { get; init; } = 4096;
 }

@@ -16,7 +16,7 @@ public sealed class SteerLabOptionsValidation : IValidateOptions<SteerLabOptions
         if (options.Engine.InProcessCapacity < 1) problems.Add("SteerLab:Engine:InProcessCapacity must be at least 1");
         if (!EngineWeightTypes.IsValid(options.Engine.WeightType)) problems.Add($"SteerLab:Engine:WeightType must be f32 or bf16, not \"{options.Engine.WeightType}\"");
         if (options.Jobs.MaxAttempts < 1) problems.Add("SteerLab:Jobs:MaxAttempts must be at least 1");
-        if (options.Jobs.MaxNewTokens < 1) problems.Add("SteerLab:Jobs:MaxNewTokens must be at least 1");
+        problems.AddRange(options.Limits.Problems());
         if (options.Admin.IsConfigured && string.IsNullOrEmpty(options.Admin.Password)) problems.Add("SteerLab:Admin:Password must be set with SteerLab:Admin:Email (there is no default password)");
         if (options.BootstrapApiKey is { Length: > 0 and < 32 }) problems.Add("SteerLab:BootstrapApiKey must be at least 32 characters long");
         if (options.Jobs.PollInterval <= TimeSpan.Zero) problems.Add("SteerLab:Jobs:PollInterval must be positive");

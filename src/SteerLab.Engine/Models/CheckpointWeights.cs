@@ -34,10 +34,19 @@ public sealed class CheckpointWeights : IDisposable
         }
     }
 
+    /// <summary>An index lists one file name per tensor: a 400B-parameter checkpoint's is well under 1 MB.</summary>
+    public const long MaxIndexBytes = 16L * 1024 * 1024;
+
     void OpenShards(string indexPath)
     {
+        var info = new FileInfo(indexPath);
+        if (info.Length > MaxIndexBytes)
+            throw new ModelConfigException($"{indexPath}: {info.Length} bytes is larger than the {MaxIndexBytes} bytes a weight index may have");
+        byte[] bytes = File.ReadAllBytes(indexPath);
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new ModelConfigException($"{indexPath}: not valid JSON: the file is not valid UTF-8");
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllBytes(indexPath), new JsonDocumentOptions { MaxDepth = 8 }); }
+        try { document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw new ModelConfigException($"{indexPath}: not valid JSON: {e.Message}"); }
         using (document)
         {

@@ -58,7 +58,15 @@ public sealed class ModelRoots
         {
             string candidate = Path.GetFullPath(Path.IsPathRooted(sae) ? sae : Path.Combine(root, sae));
             if (!IsInside(candidate, root) || !(Directory.Exists(candidate) || File.Exists(candidate))) continue;
-            EnsureContentsInside(sae, candidate, RealPath(root), "the SAE");
+            string realRoot = RealPath(root);
+            EnsureContentsInside(sae, candidate, realRoot, "the SAE");
+            // The files the loader reads may lie beside a named file (an SAE named by its cfg.json) or deeper (Llama
+            // Scope's checkpoints/final.safetensors): they must resolve inside the root as well.
+            if (TryLocateSae(candidate) is { } location)
+            {
+                EnsureContentsInside(sae, location.Root, realRoot, "the SAE");
+                EnsureInside(sae, RealPath(location.WeightFile), realRoot, $"'{Path.GetFileName(location.WeightFile)}'");
+            }
             return candidate;
         }
         throw new ModelPathException($"SAE '{sae}' not found under the model roots ({string.Join(", ", roots)})");
@@ -94,6 +102,13 @@ public sealed class ModelRoots
             }
         }
         return names.ToList();
+    }
+
+    /// <summary>Where the SAE's files are, or null when it is no SAE the loader knows (it says so when it loads it).</summary>
+    static Sae.SaeLocation? TryLocateSae(string path)
+    {
+        try { return Sae.SaeLoader.Locate(path); }
+        catch (Sae.SaeFormatException) { return null; }
     }
 
     (string Root, string Folder) Locate(string model)

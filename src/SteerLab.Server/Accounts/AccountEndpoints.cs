@@ -13,6 +13,7 @@ public static class AccountEndpoints
         var auth = endpoints.MapGroup("/auth").WithTags("Accounts").ExcludeFromDescription();
         auth.MapPost("/sign-in", SignInAsync);
         auth.MapPost("/setup", SetupAsync);
+        auth.MapPost("/join", JoinAsync);
         auth.MapPost("/sign-out", SignOutAsync);
         return endpoints;
     }
@@ -48,6 +49,35 @@ public static class AccountEndpoints
             problem = string.Join(" ", created.Errors);
         }
         return Results.Redirect($"{AccountsSetup.SetupPath}?error={Uri.EscapeDataString(problem)}&email={Uri.EscapeDataString(email ?? "")}");
+    }
+
+    /// <summary>A new person with an invitation link: the account is created only while the invitation is still valid, then
+    /// signed in and sent to the invitation page to accept it (where <see cref="TeamService"/> claims it once).</summary>
+    static async Task<IResult> JoinAsync([FromForm] string? email, [FromForm] string? password, [FromForm] string? confirm,
+        [FromForm] string? token, SteerLabDbContext db, UserManager<SteerLabUser> users, SignInManager<SteerLabUser> signIn,
+        TimeProvider clock, ILoggerFactory logging, CancellationToken cancellation)
+    {
+        token = token?.Trim() ?? "";
+        string invitePath = $"/invite/{Uri.EscapeDataString(token)}";
+        string? problem = !await TeamService.IsInvitationOpenAsync(db, token, clock.GetUtcNow().UtcDateTime, cancellation)
+                ? "This invitation link is not valid: it was used, revoked or has expired. Ask for a new one."
+            : string.IsNullOrWhiteSpace(email) || !email.Contains('@') ? "Give an e-mail address."
+            : password != confirm ? "The two passwords differ."
+            : await users.FindByEmailAsync(email.Trim()) is not null ? "An account with this e-mail address exists already: sign in instead."
+            : null;
+        if (problem is null)
+        {
+            var user = new SteerLabUser { Id = Guid.NewGuid(), UserName = email!.Trim(), Email = email.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
+            var created = await users.CreateAsync(user, password ?? "");
+            if (created.Succeeded)
+            {
+                logging.CreateLogger("SteerLab.Accounts").LogInformation("Account {Email} created from an invitation", user.Email);
+                await signIn.SignInAsync(user, isPersistent: true);
+                return Results.LocalRedirect(invitePath);
+            }
+            problem = string.Join(" ", created.Errors.Select(e => e.Description));
+        }
+        return Results.Redirect($"/account/join?token={Uri.EscapeDataString(token)}&error={Uri.EscapeDataString(problem)}&email={Uri.EscapeDataString(email ?? "")}");
     }
 
     static async Task<IResult> SignOutAsync(SignInManager<SteerLabUser> signIn)

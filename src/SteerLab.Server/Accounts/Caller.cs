@@ -16,6 +16,10 @@ public sealed record Caller(Guid UserId, string Email, bool IsAdministrator, Gui
             _ => false,
         };
 
+    /// <summary>A server administrator with full rights here (signed in, or with a write key): may do what affects every
+    /// team on the server, such as loading models into the shared engine.</summary>
+    public bool MayAdministerServer => IsAdministrator && KeyScope is null or ApiKeyScopes.Write;
+
     public TeamView Team => new(TeamId, TeamName, Role);
 }
 

@@ -37,6 +37,16 @@ public sealed class TeamScope(IDbContextFactory<SteerLabDbContext> contexts, ISe
     /// <summary>The caller, or null when nobody is signed in.</summary>
     public async Task<Caller?> FindAsync(CancellationToken cancellationToken = default) => caller ??= await ResolveAsync(cancellationToken);
 
+    /// <summary>The signed-in person's user id and key scope whether or not they belong to a team yet (a newcomer
+    /// accepting their first invitation); null when nobody is signed in.</summary>
+    public async Task<(Guid UserId, string? KeyScope)?> SignedInUserAsync()
+    {
+        if (caller is { } known) return (known.UserId, known.KeyScope);
+        var user = principal ?? await CircuitUserAsync();
+        if (user?.Identity?.IsAuthenticated != true || !Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)) return null;
+        return (userId, user.FindFirstValue(AccountClaims.KeyScope));
+    }
+
     public async Task<Guid> TeamIdAsync(CancellationToken cancellationToken = default) => (await GetAsync(cancellationToken)).TeamId;
 
     /// <summary>The caller when they may act as <paramref name="neededRole"/>; otherwise <see cref="TeamAccessDeniedException"/>.</summary>
@@ -48,6 +58,18 @@ public sealed class TeamScope(IDbContextFactory<SteerLabDbContext> contexts, ISe
             ? $"this API key has the \"{current.KeyScope}\" scope"
             : $"your role in team \"{current.TeamName}\" is {current.Role}";
         throw new TeamAccessDeniedException($"{why}; this needs {neededRole} or above");
+    }
+
+    /// <summary>The caller when they are a server administrator acting with full rights (signed in, or with a write key);
+    /// otherwise <see cref="TeamAccessDeniedException"/>. For what affects every team on this server (the engine's memory),
+    /// which no team role grants.</summary>
+    public async Task<Caller> RequireAdministratorAsync(string what, CancellationToken cancellationToken = default)
+    {
+        var current = await GetAsync(cancellationToken);
+        if (current.MayAdministerServer) return current;
+        throw new TeamAccessDeniedException(current.IsAdministrator
+            ? $"this API key has the \"{current.KeyScope}\" scope; {what} needs a write key"
+            : $"only a server administrator may {what}: it affects every team on this server");
     }
 
     /// <summary>Forgets the resolved caller (after switching teams or accepting an invitation).</summary>

@@ -84,9 +84,19 @@ public sealed class TeamService(IDbContextFactory<SteerLabDbContext> contexts, T
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.RevokedAt, now), cancellationToken) > 0;
     }
 
+    /// <summary>Whether <paramref name="token"/> names an invitation that can still be accepted (not used, revoked or
+    /// expired) — checked before an account is created for it.</summary>
+    public static async Task<bool> IsInvitationOpenAsync(SteerLabDbContext db, string token, DateTime now, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 200) return false;
+        string hash = ApiKeySecrets.Hash(token.Trim());
+        return await db.TeamInvitations.AnyAsync(i => i.TokenHash == hash && i.RevokedAt == null && i.AcceptedBy == null && i.ExpiresAt > now, cancellationToken);
+    }
+
     public async Task<TeamView?> AcceptInvitationAsync(string token, CancellationToken cancellationToken = default)
     {
-        var caller = await scope.GetAsync(cancellationToken);
+        // Someone with no team yet (an account just created from this invitation) may accept it too.
+        var caller = await scope.SignedInUserAsync() ?? throw new NotSignedInException("sign in first to accept an invitation");
         if (caller.KeyScope is not null) throw new TeamAccessDeniedException("invitations are accepted by a signed-in person, not with an API key");
         if (string.IsNullOrWhiteSpace(token) || token.Length > 200) return null;
         string hash = ApiKeySecrets.Hash(token.Trim());

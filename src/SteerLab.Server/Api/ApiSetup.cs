@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using SteerLab.Server.Limits;
 using SteerLab.Server.OpenAi;
 
 namespace SteerLab.Server.Api;
@@ -33,12 +34,14 @@ public static class ApiSetup
     public static IEndpointRouteBuilder MapSteerLabApi(this IEndpointRouteBuilder app)
     {
         var endpoints = app.MapGroup("").RequireAuthorization(Accounts.AccountsSetup.ApiPolicy);
+        endpoints.RateLimitGeneration(); // Limits/LimitsSetup.GenerationRoutes
         endpoints.MapJobEndpoints();
         endpoints.MapModelEndpoints();
         endpoints.MapChatCompletions();
         endpoints.MapDatasetEndpoints();
         endpoints.MapVectorEndpoints();
         endpoints.MapVectorBuildEndpoints();
+        endpoints.MapVectorShareEndpoints(); // its link routes allow anonymous readers
         endpoints.MapCompareEndpoints();
         return app;
     }

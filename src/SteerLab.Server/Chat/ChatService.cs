@@ -1,17 +1,28 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SteerLab.Engine.Demo;
 using SteerLab.Engine.Worker;
 using SteerLab.Server.Data;
 using SteerLab.Shared.Chat;
 using SteerLab.Shared.Engine;
+using SteerLab.Shared.Jobs;
 
 namespace SteerLab.Server.Chat;
 
 /// <summary>The chat page's <see cref="IChatService"/>: each answer is a "generate" job over the conversation (the
-/// model's chat template applies), steered by library vectors, its tokens relayed as they are published.</summary>
-public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLabDbContext> databases, ModelRoots modelRoots, Accounts.TeamScope scope) : IChatService
+/// model's chat template applies), steered by library vectors, its tokens relayed as they are published. Sends count
+/// against the user's generation rate limit, shared with the REST and OpenAI-compatible endpoints.</summary>
+public sealed class ChatService(
+    GenerateJobRelay jobs,
+    IDbContextFactory<SteerLabDbContext> databases,
+    ModelRoots modelRoots,
+    Accounts.TeamScope scope,
+    Limits.GenerationRateLimiter rateLimiter,
+    IOptions<SteerLabOptions> options) : IChatService
 {
+    public int MaxNewTokens => options.Value.Limits.MaxNewTokens;
+
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
         // Discover walks the model roots on disk: off the circuit's thread.
@@ -26,6 +37,9 @@ public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLa
     {
         // Generating runs a job: an editor's right, as for every job.
         var caller = await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellationToken);
+        if (rateLimiter.TryAcquire(caller.UserId) is { Acquired: false } refused)
+            throw new ChatRequestException($"too many generation requests: {rateLimiter.Describe()}; try again in " +
+                $"{Math.Max(1, Math.Ceiling(refused.RetryAfter?.TotalSeconds ?? rateLimiter.Rate.ReplenishmentPeriod.TotalSeconds))} s");
         var (knobs, steeringError) = await LibrarySteering.ResolveAsync(
             request.Steering.Select(s => (s.VectorId, s.Lambda)).ToList(), caller.TeamId, databases, cancellationToken);
         if (steeringError is not null) throw new ChatRequestException(steeringError);
@@ -41,7 +55,10 @@ public sealed class ChatService(GenerateJobRelay jobs, IDbContextFactory<SteerLa
             DeltaCorrection: request.DeltaCorrection,
             TopLogprobs: request.TopLogprobs);
 
-        var (run, error) = await jobs.StartAsync(parameters, caller.TeamId);
+        GenerateJobRun? run;
+        string? error;
+        try { (run, error) = await jobs.StartAsync(parameters, caller.TeamId); }
+        catch (JobQuotaExceededException full) { throw new ChatRequestException(full.Message); }
         if (run is null) throw new ChatRequestException(error!);
         using (run)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SteerLab.Server.Data;
+using SteerLab.Server.Vectors;
 using SteerLab.Shared.Engine;
 
 namespace SteerLab.Server.Chat;
@@ -9,7 +10,8 @@ namespace SteerLab.Server.Chat;
 /// document, and for a sparse vector the SAE folder its document's <c>sae.id</c> names under the model roots.</summary>
 public static class LibrarySteering
 {
-    /// <summary>The knobs in order, or an error naming the first vector the team's library does not hold.</summary>
+    /// <summary>The knobs in order, or an error naming the first vector the team can neither read in its library nor
+    /// through a share.</summary>
     public static async Task<(SteeringKnobParameters[]? Knobs, string? Error)> ResolveAsync(
         IReadOnlyList<(Guid VectorId, double Lambda)> steering, Guid teamId, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
     {
@@ -19,7 +21,8 @@ public static class LibrarySteering
         for (int i = 0; i < steering.Count; i++)
         {
             var (vectorId, lambda) = steering[i];
-            var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vectorId && v.TeamId == teamId, cancellation);
+            // The team's own vectors and those shared with it (read-only) both steer.
+            var entity = await db.Vectors.AsNoTracking().ReadableBy(db, teamId).FirstOrDefaultAsync(v => v.Id == vectorId, cancellation);
             if (entity is null) return (null, $"steering[{i}]: there is no vector {vectorId}");
             knobs[i] = new SteeringKnobParameters(entity.DocumentJson, lambda, SaeFolder(entity.DocumentJson));
         }

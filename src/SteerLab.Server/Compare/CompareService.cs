@@ -9,6 +9,7 @@ using SteerLab.Server.Accounts;
 using SteerLab.Server.Data;
 using SteerLab.Shared.Accounts;
 using SteerLab.Server.Datasets;
+using SteerLab.Server.Vectors;
 using SteerLab.Server.Jobs;
 using SteerLab.Shared.Compare;
 using SteerLab.Shared.Datasets;
@@ -88,7 +89,8 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
         if (distinct.Count > ICompareService.MaxVectors) return ([], $"at most {ICompareService.MaxVectors} vectors at once, got {distinct.Count}");
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Vectors.AsNoTracking().Where(v => v.TeamId == team && distinct.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        // Reading only: the team's own vectors and those shared with it.
+        var rows = await db.Vectors.AsNoTracking().ReadableBy(db, team).Where(v => distinct.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
         if (distinct.Where(id => !rows.ContainsKey(id)).ToList() is [var missing, ..]) return ([], $"there is no vector {missing}");
         var vectors = new List<(SteeringVectorEntity, SteeringVector)>(distinct.Count);
         foreach (var id in distinct)

@@ -38,6 +38,17 @@ static class AccountsModel
             e.HasIndex(k => k.UserId);
             e.HasOne<SteerLabUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+        model.Entity<VectorShare>(e =>
+        {
+            e.Property(s => s.LinkTokenHash).HasMaxLength(64);
+            e.HasIndex(s => s.LinkTokenHash).IsUnique();
+            e.HasIndex(s => new { s.TeamId, s.VectorId });
+            e.HasIndex(s => s.VectorId);
+            // Deleting the vector or the team it is shared with ends the share.
+            e.HasOne<SteeringVectorEntity>().WithMany().HasForeignKey(s => s.VectorId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.ToTable(t => t.HasCheckConstraint("CK_VectorShares_TeamOrLink", "(\"TeamId\" IS NULL) <> (\"LinkTokenHash\" IS NULL)"));
+        });
         OwnedByTeam<Dataset>(model);
         OwnedByTeam<SteeringVectorEntity>(model);
         OwnedByTeam<ChatSession>(model);

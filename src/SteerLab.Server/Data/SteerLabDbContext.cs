@@ -23,6 +23,7 @@ public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUser
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
     public DbSet<ChatPreset> ChatPresets => Set<ChatPreset>();
     public DbSet<FeatureLabel> FeatureLabels => Set<FeatureLabel>();
+    public DbSet<VectorShare> VectorShares => Set<VectorShare>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {

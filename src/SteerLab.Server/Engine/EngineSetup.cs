@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SteerLab.Engine.Demo;
 using SteerLab.Engine.Worker;
@@ -9,9 +10,6 @@ namespace SteerLab.Server.Engine;
 /// <summary>Wires the engines jobs run on: the in-process engine, and the hub remote workers connect to with a key.</summary>
 public static class EngineSetup
 {
-    /// <summary>Largest message a worker may send (a generation's result with its text); SignalR's default is 32 KB.</summary>
-    public const long MaxWorkerMessageBytes = 4 * 1024 * 1024;
-
     public static IServiceCollection AddSteerLabEngine(this IServiceCollection services)
     {
         services.AddSingleton<IEngineStatus, InProcessEngineStatus>();
@@ -25,7 +23,12 @@ public static class EngineSetup
         services.AddSingleton<RemoteJobDispatch>();
         services.AddSingleton<EnginePlacement>();
 
-        services.AddSignalR().AddHubOptions<EngineHub>(hub => hub.MaximumReceiveMessageSize = MaxWorkerMessageBytes);
+        // A job's whole result arrives as one message (SignalR's default bound is 32 KB): SteerLab:Limits:EngineHubMessageBytes.
+        // A worker sending more is disconnected by SignalR; its job is re-queued, and fails once its attempts are spent.
+        // AddHubOptions makes the hub use its own options at all (without it, it takes every hub's defaults).
+        services.AddSignalR().AddHubOptions<EngineHub>(_ => { });
+        services.AddOptions<HubOptions<EngineHub>>().Configure<IOptions<SteerLabOptions>>((hub, options) =>
+            hub.MaximumReceiveMessageSize = options.Value.Limits.EngineHubMessageBytes);
         // Workers authenticate with API keys of the worker scope (Accounts/AccountsSetup.EngineWorkerPolicy).
         return services;
     }

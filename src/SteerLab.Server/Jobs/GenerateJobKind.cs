@@ -58,8 +58,9 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
             if (ids.Length is 0 or > MaxPromptTokens) Add("promptIds", $"give 1 to {MaxPromptTokens} token ids");
             if (ids.Any(id => id < 0)) Add("promptIds", "token ids must be ≥ 0");
         }
-        if (p.MaxNewTokens < 1 || p.MaxNewTokens > settings.Jobs.MaxNewTokens)
-            Add("maxNewTokens", $"must be between 1 and {settings.Jobs.MaxNewTokens}, got {p.MaxNewTokens}");
+        // Refused, never cut short: a caller asking for more than the server allows should know it gets less.
+        if (p.MaxNewTokens < 1 || p.MaxNewTokens > settings.Limits.MaxNewTokens)
+            Add("maxNewTokens", $"must be between 1 and {settings.Limits.MaxNewTokens} (the server's limit, {Limits.LimitOptions.SectionName}:MaxNewTokens), got {p.MaxNewTokens}");
         if (!double.IsFinite(p.Temperature) || p.Temperature < 0 || p.Temperature > 100) Add("temperature", $"must be a number in [0, 100] (0 = greedy), got {p.Temperature}");
         if (p.TopK < 0) Add("topK", $"must be ≥ 0 (0 = off), got {p.TopK}");
         if (!(p.TopP > 0 && p.TopP <= 1)) Add("topP", $"must be in (0, 1], got {p.TopP}");

@@ -7,7 +7,8 @@ using SteerLab.Shared.Jobs;
 namespace SteerLab.Server.Jobs;
 
 /// <summary>The job runner. At start it recovers the jobs a previous run of this instance left Running; then it offers
-/// queued jobs, oldest first, to the engines (<see cref="EnginePlacement"/>), runs each through its transport and
+/// queued jobs, fairly between teams and at most SteerLab:Limits:MaxRunningJobsPerTeam of a team at once
+/// (<see cref="JobStore.ListStartableAsync"/>), to the engines (<see cref="EnginePlacement"/>), runs each through its transport and
 /// records how it ended. It wakes when a job is queued, a worker registers or an engine frees up, and polls besides.
 /// On shutdown the runs in progress are stopped and re-queued (or marked), not recorded as cancelled.</summary>
 public sealed class JobScheduler(
@@ -43,7 +44,7 @@ public sealed class JobScheduler(
 
     async Task DispatchAsync(CancellationToken stopping)
     {
-        foreach (var job in await store.ListQueuedAsync(QueueWindow, stopping))
+        foreach (var job in await store.ListStartableAsync(QueueWindow, options.Value.Limits.MaxRunningJobsPerTeam, stopping))
         {
             var lease = placement.TryReserve(job.Model);
             if (lease is null) continue;

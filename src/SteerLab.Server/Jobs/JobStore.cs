@@ -28,10 +28,16 @@ public sealed class JobStore(
     DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>Queues a job for <paramref name="teamId"/>, the team that started it (only its members see it).</summary>
+    /// <exception cref="JobQuotaExceededException">The team has SteerLab:Limits:MaxQueuedJobsPerTeam jobs waiting already.</exception>
     public async Task<Job> CreateAsync(string kind, string parametersJson, string? model, Guid teamId, CancellationToken cancellation)
     {
         var job = new Job { Id = Guid.NewGuid(), TeamId = teamId, Kind = kind, Model = model, ParametersJson = parametersJson, State = JobState.Queued, Message = "queued", CreatedAt = Now };
         await using var db = await contexts.CreateDbContextAsync(cancellation);
+        // Checked, not locked: two requests at the same moment may both pass, which bounds the queue all the same.
+        int maxQueued = options.Value.Limits.MaxQueuedJobsPerTeam;
+        if (await db.Jobs.CountAsync(j => j.TeamId == teamId && j.State == JobState.Queued, cancellation) >= maxQueued)
+            throw new JobQuotaExceededException($"the team already has {maxQueued} jobs waiting ({Limits.LimitOptions.SectionName}:MaxQueuedJobsPerTeam); " +
+                "wait for some to start, or cancel some");
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellation);
         Publish(job);
@@ -60,12 +66,25 @@ public sealed class JobStore(
         return await query.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Take(take).ToListAsync(cancellation);
     }
 
-    /// <summary>Queued jobs, oldest first: the order the scheduler offers them to engines.</summary>
-    public async Task<IReadOnlyList<Job>> ListQueuedAsync(int take, CancellationToken cancellation)
+    /// <summary>The queued jobs that may start now, in the order the scheduler offers them to engines: fair between
+    /// teams. A job's load is how many of its team's jobs are running plus how many are queued before it. Jobs whose
+    /// load has reached <paramref name="maxRunningPerTeam"/> wait; the others go by load, then age — every team's next
+    /// job before any team's second-next, so a team with a long queue holds back nobody else, and one team alone gets
+    /// its jobs oldest first.</summary>
+    public async Task<IReadOnlyList<Job>> ListStartableAsync(int take, int maxRunningPerTeam, CancellationToken cancellation)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
-        return await db.Jobs.AsNoTracking().Where(j => j.State == JobState.Queued)
-            .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Take(take).ToListAsync(cancellation);
+        var startable = await db.Jobs.AsNoTracking().Where(j => j.State == JobState.Queued)
+            .Select(j => new
+            {
+                Job = j,
+                Load = db.Jobs.Count(o => o.TeamId == j.TeamId
+                    && (o.State == JobState.Running || (o.State == JobState.Queued && o.CreatedAt < j.CreatedAt))),
+            })
+            .Where(ranked => ranked.Load < maxRunningPerTeam)
+            .OrderBy(ranked => ranked.Load).ThenBy(ranked => ranked.Job.CreatedAt).ThenBy(ranked => ranked.Job.Id)
+            .Take(take).ToListAsync(cancellation);
+        return startable.Select(ranked => ranked.Job).ToList();
     }
 
     /// <summary>Moves a queued job to Running on <paramref name="workerId"/>; returns its attempt number, or null when

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SteerLab.Engine.Demo;
 using SteerLab.Engine.Sae;
 using SteerLab.Engine.Worker;
+using SteerLab.Server.Accounts;
 using SteerLab.Server.Engine.Workers;
 using SteerLab.Shared.Engine;
 using SteerLab.Shared.Models;
@@ -10,13 +11,16 @@ using SteerLab.Shared.Models;
 namespace SteerLab.Server.Models;
 
 /// <summary>The Models page's service: the catalogue under the model roots (<see cref="ModelCatalogue"/>), the
-/// in-process engine's <see cref="LoadedModels"/>, and the remote workers connected to this instance.</summary>
+/// in-process engine's <see cref="LoadedModels"/>, and the remote workers connected to this instance. Every signed-in
+/// member reads the overview; loading and unloading change the memory every team's jobs share, so only a server
+/// administrator may (<see cref="TeamScope.RequireAdministratorAsync"/>).</summary>
 public sealed class ModelsService(
     ModelRoots roots,
     LoadedModels loaded,
     ConnectedWorkers workers,
     IEngineStatus engineStatus,
     IOptions<SteerLabOptions> options,
+    TeamScope scope,
     ILogger<ModelsService> logger) : IModelsService
 {
     public async Task<ModelsOverview> GetOverviewAsync(CancellationToken cancellationToken = default)
@@ -42,11 +46,15 @@ public sealed class ModelsService(
 
         var remote = workers.Snapshot().Select(w => new RemoteWorkerView(w.WorkerId, w.Name, w.Capacity, w.Busy,
             w.Models.Order(StringComparer.Ordinal).ToList())).ToList();
-        return new ModelsOverview(rootViews, models, saes, listing.Truncated, inProcess, remote);
+        return new ModelsOverview(rootViews, models, saes, listing.Truncated, inProcess, remote)
+        {
+            CanLoadModels = (await scope.FindAsync(cancellationToken))?.MayAdministerServer == true,
+        };
     }
 
     public async Task<ModelActionResult> LoadAsync(string model, CancellationToken cancellationToken = default)
     {
+        await scope.RequireAdministratorAsync("load models", cancellationToken);
         if (!options.Value.Engine.RunsInProcess)
             return ModelActionResult.Refused(ModelActionProblem.EngineOff,
                 $"the in-process engine is off (SteerLab:Engine:Mode is '{options.Value.Engine.Mode}'): models are loaded by the remote workers when a job needs them");
@@ -78,21 +86,22 @@ public sealed class ModelsService(
         return ModelActionResult.Done($"Loaded {model} ({clock.Elapsed.TotalSeconds:0.0} s{size}).");
     }
 
-    public Task<ModelActionResult> UnloadAsync(string model, CancellationToken cancellationToken = default)
+    public async Task<ModelActionResult> UnloadAsync(string model, CancellationToken cancellationToken = default)
     {
+        await scope.RequireAdministratorAsync("unload models", cancellationToken);
         if (!roots.TryResolve(model, out string? dir, out string? problem))
-            return Task.FromResult(ModelActionResult.Refused(ModelActionProblem.NotFound, problem!));
+            return ModelActionResult.Refused(ModelActionProblem.NotFound, problem!);
         try
         {
             bool unloaded = loaded.Unload(dir!);
             if (unloaded) logger.LogInformation("Unloaded {Model} from the in-process engine", model);
-            return Task.FromResult(ModelActionResult.Done(unloaded ? $"Unloaded {model}." : $"{model} was not loaded."));
+            return ModelActionResult.Done(unloaded ? $"Unloaded {model}." : $"{model} was not loaded.");
         }
         catch (ModelInUseException e)
         {
             string jobs = e.Leases == 1 ? "1 running job uses it" : $"{e.Leases} running jobs use it";
-            return Task.FromResult(ModelActionResult.Refused(ModelActionProblem.InUse,
-                $"{model} cannot be unloaded now: {jobs}. Unload it once {(e.Leases == 1 ? "that job has" : "they have")} finished, or cancel {(e.Leases == 1 ? "it" : "them")}."));
+            return ModelActionResult.Refused(ModelActionProblem.InUse,
+                $"{model} cannot be unloaded now: {jobs}. Unload it once {(e.Leases == 1 ? "that job has" : "they have")} finished, or cancel {(e.Leases == 1 ? "it" : "them")}.");
         }
     }
 

@@ -23,10 +23,10 @@ public static class ChatCompletionEndpoints
     }
 
     static async Task CompleteAsync(HttpContext http, ChatCompletionRequest request, IDbContextFactory<SteerLabDbContext> databases,
-        GenerateJobRelay jobs, Accounts.TeamScope scope, CancellationToken cancellation)
+        GenerateJobRelay jobs, Accounts.TeamScope scope, Microsoft.Extensions.Options.IOptions<SteerLabOptions> options, CancellationToken cancellation)
     {
         var caller = await scope.RequireAsync(SteerLab.Shared.Accounts.TeamRoles.Editor, cancellation);
-        var (parameters, error) = await ToJobParametersAsync(request, caller.TeamId, databases, cancellation);
+        var (parameters, error) = await ToJobParametersAsync(request, caller.TeamId, options.Value.Limits.MaxNewTokens, databases, cancellation);
         if (error is not null) { await WriteErrorAsync(http, 400, error, "invalid_request_error"); return; }
         var (run, refused) = await jobs.StartAsync(parameters!, caller.TeamId);
         if (run is null) { await WriteErrorAsync(http, 400, refused!, "invalid_request_error"); return; }
@@ -97,9 +97,13 @@ public static class ChatCompletionEndpoints
 
     /// <summary>The request as generate-job parameters, with each steering vector's document (and SAE) looked up in the library.</summary>
     static async Task<(GenerateJobParameters? Parameters, string? Error)> ToJobParametersAsync(ChatCompletionRequest request,
-        Guid teamId, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
+        Guid teamId, int maxNewTokens, IDbContextFactory<SteerLabDbContext> databases, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request.Model)) return (null, "'model' is required");
+        // Refused rather than cut short, as OpenAI refuses a max_tokens past the model's context.
+        string maxTokensName = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens";
+        if ((request.MaxCompletionTokens ?? request.MaxTokens) is { } asked && (asked < 1 || asked > maxNewTokens))
+            return (null, $"'{maxTokensName}' is {asked}; this server generates 1 to {maxNewTokens} tokens per request ({Limits.LimitOptions.SectionName}:MaxNewTokens)");
         if (request.Messages is not { Count: > 0 } messages) return (null, "'messages' must hold at least one message");
         if (request.N is > 1) return (null, "'n' > 1 is not supported");
         if (request.TopLogprobs is { } top && (top < 0 || top > OpenAiLogprobs.MaxTop)) return (null, $"'top_logprobs' must be between 0 and {OpenAiLogprobs.MaxTop}");
@@ -117,7 +121,7 @@ public static class ChatCompletionEndpoints
         if (steeringError is not null) return (null, steeringError);
         return (new GenerateJobParameters(
             request.Model,
-            MaxNewTokens: request.MaxCompletionTokens ?? request.MaxTokens ?? DefaultMaxTokens,
+            MaxNewTokens: request.MaxCompletionTokens ?? request.MaxTokens ?? Math.Min(DefaultMaxTokens, maxNewTokens),
             Temperature: request.Temperature ?? 1.0,
             TopP: request.TopP ?? 1.0,
             Seed: request.Seed ?? Random.Shared.NextInt64(),

@@ -14,7 +14,8 @@ namespace SteerLab.Server.Vectors;
 /// <summary>The vector library over the database. A stored vector is its steerlab.vector/1 document exactly as the
 /// engine writes it (<see cref="VectorDocument.ToJson"/>), plus copies of the fields lists filter on. Documents come in
 /// only through the engine's <see cref="VectorDocumentReader"/>, so the library holds nothing the engine cannot read.
-/// Every query is limited to the caller's team (<see cref="TeamScope"/>); another team's vector is "not found".</summary>
+/// Reads see the caller's team's vectors and those shared with it (<see cref="VectorVisibility"/>); writes only the team's
+/// own (<see cref="TeamScope"/>). Another team's vector is "not found"; one shared with the team is read-only (403).</summary>
 public sealed class VectorService(
     IDbContextFactory<SteerLabDbContext> contexts,
     TeamScope scope,
@@ -28,7 +29,7 @@ public sealed class VectorService(
     {
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        IQueryable<SteeringVectorEntity> rows = db.Vectors.AsNoTracking().Where(v => v.TeamId == team);
+        IQueryable<SteeringVectorEntity> rows = db.Vectors.AsNoTracking().ReadableBy(db, team);
         if (query.Methods is { Count: > 0 })
         {
             var methods = query.Methods.ToList();
@@ -43,15 +44,16 @@ public sealed class VectorService(
         }
         var found = await rows.OrderByDescending(v => v.CreatedAt).ThenBy(v => v.Name).ThenBy(v => v.Id)
             .Take(Math.Clamp(query.Take, 1, VectorQuery.MaxTake)).ToListAsync(cancellationToken);
-        return found.Select(VectorViews.ToSummary).ToList();
+        var owners = await VectorVisibility.OwnerNamesAsync(db, found, team, cancellationToken);
+        return found.Select(v => VectorViews.ToSummary(v) with { SharedFrom = v.TeamId == team ? null : owners.GetValueOrDefault(v.TeamId, "another team") }).ToList();
     }
 
     public async Task<VectorFacets> GetFacetsAsync(CancellationToken cancellationToken = default)
     {
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var modelIds = await db.Vectors.Where(v => v.TeamId == team).Select(v => v.Model).Distinct().ToListAsync(cancellationToken);
-        var hooks = await db.Vectors.Where(v => v.TeamId == team).Select(v => v.Hook).Distinct().ToListAsync(cancellationToken);
+        var modelIds = await db.Vectors.ReadableBy(db, team).Select(v => v.Model).Distinct().ToListAsync(cancellationToken);
+        var hooks = await db.Vectors.ReadableBy(db, team).Select(v => v.Hook).Distinct().ToListAsync(cancellationToken);
         // Hooks by layer then kind ("blocks.2…" before "blocks.10…"), as people read them.
         return new VectorFacets(
             modelIds.Order(StringComparer.Ordinal).ToList(),
@@ -62,16 +64,23 @@ public sealed class VectorService(
     {
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = await db.Vectors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.TeamId == team, cancellationToken);
+        var entity = await db.Vectors.AsNoTracking().ReadableBy(db, team).FirstOrDefaultAsync(v => v.Id == id, cancellationToken);
         if (entity is null) return null;
-        return VectorViews.ToDetail(entity, ReadStored(entity), Math.Clamp(topEntries, 0, VectorDetail.MaxTopEntries));
+        var detail = Detail(entity, topEntries);
+        if (entity.TeamId == team) return detail;
+        var owners = await VectorVisibility.OwnerNamesAsync(db, [entity], team, cancellationToken);
+        return detail with { Summary = detail.Summary with { SharedFrom = owners.GetValueOrDefault(entity.TeamId, "another team") } };
     }
+
+    /// <summary>The detail of a stored vector, whoever may read it (also a link's anonymous reader).</summary>
+    public VectorDetail Detail(SteeringVectorEntity entity, int topEntries) =>
+        VectorViews.ToDetail(entity, ReadStored(entity), Math.Clamp(topEntries, 0, VectorDetail.MaxTopEntries));
 
     public async Task<VectorExport?> ExportAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stored = await db.Vectors.AsNoTracking().Where(v => v.Id == id && v.TeamId == team)
+        var stored = await db.Vectors.AsNoTracking().ReadableBy(db, team).Where(v => v.Id == id)
             .Select(v => new { v.Name, v.DocumentJson }).FirstOrDefaultAsync(cancellationToken);
         return stored is null ? null : new VectorExport(VectorFileNames.For(stored.Name, id), stored.DocumentJson);
     }
@@ -80,9 +89,12 @@ public sealed class VectorService(
     {
         var caller = await scope.GetAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        // A viewer is refused (403) only for a vector of their own team; another team's is not found (404).
+        // A viewer is refused (403) only for a vector of their own team; another team's is not found (404), unless it is
+        // shared with this team: then the team knows it exists, and may read but not delete it (403).
         if (!caller.Can(TeamRoles.Editor) && await db.Vectors.AnyAsync(v => v.Id == id && v.TeamId == caller.TeamId, cancellationToken))
             await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
+        if (await db.Vectors.ReadableBy(db, caller.TeamId).AnyAsync(v => v.Id == id && v.TeamId != caller.TeamId, cancellationToken))
+            throw new TeamAccessDeniedException("this vector is shared with your team read-only; only its own team can delete it");
         var team = caller.TeamId;
         bool deleted = await db.Vectors.Where(v => v.Id == id && v.TeamId == team).ExecuteDeleteAsync(cancellationToken) > 0;
         if (deleted) logger.LogInformation("Deleted vector {Id}", id);

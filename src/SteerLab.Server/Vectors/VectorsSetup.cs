@@ -16,6 +16,7 @@ public static class VectorsSetup
         services.AddScoped<VectorService>();
         services.AddScoped<IVectorService>(sp => sp.GetRequiredService<VectorService>());
         services.AddScoped<IVectorBuildService, VectorBuildService>();
+        services.AddScoped<IVectorShareService, VectorShareService>();
         // Run for each team by Accounts/DemoContentSeeder.
         services.AddScoped<DemoVectorSeeder>();
         return services;

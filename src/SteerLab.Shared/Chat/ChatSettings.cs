@@ -31,7 +31,9 @@ public sealed class ChatSettingsFormatException(string source, string path, stri
 public static class ChatSettingsJson
 {
     public const int Version = 1;
-    public const int MaxNewTokensLimit = 4096;
+    /// <summary>The format's bound; the server's own limit (SteerLab:Limits:MaxNewTokens, at most this) is what a chat
+    /// may actually ask for.</summary>
+    public const int MaxNewTokensLimit = 32_768;
 
     public static string Serialize(ChatSettings settings) => JsonSerializer.Serialize(ToJsonObject(settings));
 

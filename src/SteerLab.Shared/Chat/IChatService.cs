@@ -6,6 +6,10 @@ namespace SteerLab.Shared.Chat;
 /// Implemented by the server over its job queue; the chat page uses nothing else.</summary>
 public interface IChatService
 {
+    /// <summary>The most new tokens one answer may ask for (the server's SteerLab:Limits:MaxNewTokens); a request above
+    /// it is refused.</summary>
+    int MaxNewTokens => 4096;
+
     /// <summary>The model names the engine can load, sorted; the default model first when it is there.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default);
 

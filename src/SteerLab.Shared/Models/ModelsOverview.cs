@@ -10,7 +10,12 @@ public sealed record ModelsOverview(
     IReadOnlyList<SaeView> Saes,
     bool CatalogueTruncated,
     InProcessEngineView InProcess,
-    IReadOnlyList<RemoteWorkerView> Workers);
+    IReadOnlyList<RemoteWorkerView> Workers)
+{
+    /// <summary>The caller may load and unload models (a server administrator: the engine's memory serves every team).
+    /// The page hides the buttons otherwise; the server refuses anyway.</summary>
+    public bool CanLoadModels { get; init; }
+}
 
 /// <summary>A configured model root.</summary>
 /// <param name="IsBuiltInDemo">The root is the built-in demo folder (used when no <c>SteerLab:ModelRoots</c> are configured).</param>

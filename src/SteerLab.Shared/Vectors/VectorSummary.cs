@@ -20,4 +20,8 @@ public sealed record VectorSummary(
     int SupportSize,
     string? DatasetName,
     string? DatasetHash,
-    DateTime CreatedAt);
+    DateTime CreatedAt)
+{
+    /// <summary>The team that shared this vector with the caller's team (read-only here); null for the team's own vectors.</summary>
+    public string? SharedFrom { get; init; }
+}

@@ -41,6 +41,38 @@ static class TokenizerAndConfigCases
 
     static MalformedCase Config(string description, string text, string problem) => Config(description, Utf8(text), problem);
 
+    /// <summary>A file of <paramref name="length"/> bytes that takes no disk space (sparse): a size check must refuse it
+    /// before reading it.</summary>
+    static string WriteSparse(string folder, string name, long length)
+    {
+        string path = Path.Combine(folder, name);
+        using var file = File.Create(path);
+        file.SetLength(length);
+        return path;
+    }
+
+    static MalformedCase OversizeTokenizer(string description, string fileName, Action<string>? besides = null) =>
+        new("tokenizer", description, typeof(TokenizerFormatException), $"larger than the {TokenizerFileReader.MaxBytes} bytes a tokenizer file may have",
+            folder =>
+            {
+                besides?.Invoke(folder);
+                return (folder, WriteSparse(folder, fileName, TokenizerFileReader.MaxBytes + 1));
+            },
+            folder => TokenizerLoader.Load(folder));
+
+    /// <summary>A sharded checkpoint's weight index beside a valid config.json, loaded through <see cref="ModelLoader.Load"/>.</summary>
+    static MalformedCase WeightIndex(string description, Func<string, string> writeIndex, string problem) =>
+        new("model.safetensors.index.json", description, typeof(ModelConfigException), problem,
+            folder =>
+            {
+                Write(folder, "config.json", LlamaConfig);
+                return (folder, writeIndex(folder));
+            },
+            folder => ModelLoader.Load(folder));
+
+    const string IndexName = "model.safetensors.index.json";
+    const string ValidIndex = """{"metadata": {"total_size": 4}, "weight_map": {"model.embed_tokens.weight": "model-00001-of-00001.safetensors"}}""";
+
     const string LlamaConfig = """
         {"architectures": ["LlamaForCausalLM"], "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 1,
          "num_attention_heads": 2, "num_key_value_heads": 2, "vocab_size": 32, "max_position_embeddings": 64,
@@ -73,5 +105,20 @@ static class TokenizerAndConfigCases
         Config("rope_theta 1e400", LlamaConfig.Replace("10000.0", "1e400"), "rope_theta must be a positive number"),
         Config("JSON nested 10,000 deep", $"{{\"hidden_size\": {NestedArrays(10_000)}}}", "not valid JSON"),
         Config("invalid UTF-8 in the architecture name", Splice(LlamaConfig, "LlamaForCausalLM", InvalidUtf8), "'architectures[0]' is not valid UTF-8"),
+        OversizeTokenizer("tokenizer.json larger than the cap", "tokenizer.json"),
+        OversizeTokenizer("tokenizer.model larger than the cap", "tokenizer.model"),
+        OversizeTokenizer("merges.txt larger than the cap", "merges.txt", folder => Write(folder, "vocab.json", """{"a": 0, "b": 1, "ab": 2}""")),
+        new("tokenizer", "merges.txt not valid UTF-8", typeof(TokenizerFormatException), "not valid UTF-8",
+            folder =>
+            {
+                Write(folder, "vocab.json", """{"a": 0, "b": 1, "ab": 2}""");
+                return (folder, Write(folder, "merges.txt", [.. Utf8("#version: 0.2\na "), .. InvalidUtf8, (byte)'\n']));
+            },
+            folder => TokenizerLoader.Load(folder)),
+        WeightIndex("invalid UTF-8 in a tensor name", folder => Write(folder, IndexName, Splice(ValidIndex, "embed_tokens", InvalidUtf8)), "not valid UTF-8"),
+        WeightIndex("invalid UTF-8 in a shard name", folder => Write(folder, IndexName, Splice(ValidIndex, "00001-of", InvalidUtf8)), "not valid UTF-8"),
+        WeightIndex("not JSON", folder => Write(folder, IndexName, "{\"weight_map\": {\"a\": "), "not valid JSON"),
+        WeightIndex("nested 10,000 deep", folder => Write(folder, IndexName, $"{{\"weight_map\": {NestedArrays(10_000)}}}"), "not valid JSON"),
+        WeightIndex("larger than the cap", folder => WriteSparse(folder, IndexName, CheckpointWeights.MaxIndexBytes + 1), "bytes a weight index may have"),
     ];
 }

@@ -89,6 +89,29 @@ public sealed class ModelRootsTests : IDisposable
         Assert.Contains("not found under the model roots", Assert.Throws<ModelPathException>(() => new ModelRoots([root]).Resolve("tiny")).Message);
     }
 
+    [Fact]
+    public void ResolveSae_RefusesDotDotAndLinksLeadingOutOfTheRoot_EvenBesideANamedFileOrOneFolderDown()
+    {
+        // SAELens-style SAE named by its cfg.json, whose weights beside it link outside the root.
+        string named = Path.Combine(root, "saes", "named");
+        Directory.CreateDirectory(named);
+        File.WriteAllText(Path.Combine(named, "cfg.json"), "{}");
+        File.WriteAllText(Path.Combine(outside, "sae_weights.safetensors"), "");
+        File.CreateSymbolicLink(Path.Combine(named, "sae_weights.safetensors"), Path.Combine(outside, "sae_weights.safetensors"));
+        // Llama Scope SAE whose checkpoints/final.safetensors (one folder down) links outside the root.
+        string llamaScope = Path.Combine(root, "saes", "llama-scope");
+        Directory.CreateDirectory(Path.Combine(llamaScope, "checkpoints"));
+        File.WriteAllText(Path.Combine(llamaScope, "hyperparams.json"), "{}");
+        File.WriteAllText(Path.Combine(outside, "final.safetensors"), "");
+        File.CreateSymbolicLink(Path.Combine(llamaScope, "checkpoints", "final.safetensors"), Path.Combine(outside, "final.safetensors"));
+        var roots = new ModelRoots([root]);
+
+        Assert.Contains("'..' is not allowed", Assert.Throws<ModelPathException>(() => roots.ResolveSae($"../{Path.GetFileName(outside)}")).Message);
+        Assert.Contains("outside the model root", Assert.Throws<ModelPathException>(() => roots.ResolveSae("saes/named/cfg.json")).Message);
+        Assert.Contains("outside the model root", Assert.Throws<ModelPathException>(() => roots.ResolveSae("saes/named")).Message);
+        Assert.Contains("'final.safetensors'", Assert.Throws<ModelPathException>(() => roots.ResolveSae("saes/llama-scope")).Message);
+    }
+
     static void FakeModel(string dir)
     {
         Directory.CreateDirectory(dir);

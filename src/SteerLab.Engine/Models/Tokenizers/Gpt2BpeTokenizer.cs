@@ -55,7 +55,8 @@ public sealed class Gpt2BpeTokenizer : ITextTokenizer
     {
         var merges = new List<(string, string)>();
         int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        using var lines = new StringReader(TokenizerFileReader.ReadAllText(path));
+        for (string? line = lines.ReadLine(); line is not null; line = lines.ReadLine())
         {
             lineNumber++;
             if (line.Length == 0 || (lineNumber == 1 && line.StartsWith("#version", StringComparison.Ordinal))) continue;

@@ -39,7 +39,7 @@ public sealed class SentencePieceTokenizer : ITextTokenizer
     public static SentencePieceTokenizer Load(string tokenizerModelPath, TokenizerConfig? config = null)
     {
         config ??= TokenizerConfig.Empty;
-        byte[] model = File.ReadAllBytes(tokenizerModelPath);
+        byte[] model = TokenizerFileReader.ReadAllBytes(tokenizerModelPath);
         MlTokenizers.LlamaTokenizer probe;
         try { probe = MlTokenizers.LlamaTokenizer.Create(new MemoryStream(model), addBeginOfSentence: false, addEndOfSentence: false); }
         catch (Exception e) when (e is not OutOfMemoryException)

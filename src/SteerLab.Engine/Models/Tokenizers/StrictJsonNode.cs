@@ -12,7 +12,7 @@ readonly partial record struct StrictJsonNode(JsonElement Element, string Path, 
     {
         try
         {
-            ReadOnlyMemory<byte> bytes = System.IO.File.ReadAllBytes(file);
+            ReadOnlyMemory<byte> bytes = TokenizerFileReader.ReadAllBytes(file);
             if (bytes.Span.StartsWith("\uFEFF"u8)) bytes = bytes[3..]; // some editors write a UTF-8 byte order mark
             // System.Text.Json checks UTF-8 only when a string or name is read, and then throws InvalidOperationException.
             if (!Utf8.IsValid(bytes.Span)) throw new TokenizerFormatException(file, "$", "not valid JSON (the file is not valid UTF-8)");

@@ -12,6 +12,7 @@ internal sealed class FakeChatService : IChatService
     /// <summary>The deltas to stream for a request (default: unsteered vs steered text in three pieces).</summary>
     public Func<ChatRequest, string[]> Deltas { get; set; } = r => r.Steering.Count == 0 ? ["plain ", "old ", "news"] : ["<b>love</b> ", "in ", "June"];
     public Exception? Failure { get; set; }
+    public int MaxNewTokens { get; set; } = 4096;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Models);
 

@@ -30,7 +30,7 @@ internal sealed class FakeModelsService : IModelsService
     public static EngineStatusReport Cpu => new("TorchSharp 0.107.0 · libtorch 2.10.0", "cpu", 2, ["/app/demo"]);
 
     public static ModelsOverview Empty() => new([], [], [], false,
-        new InProcessEngineView(true, "in-process", Cpu, 1, null, []), []);
+        new InProcessEngineView(true, "in-process", Cpu, 1, null, []), []) { CanLoadModels = true };
 
     public static LoadedModelView Held(string name, int leases) =>
         new(name, $"/app/demo/{name}", "Llama", 256, 4, "Float32", "cpu", 16_000_000, leases, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
@@ -44,5 +44,5 @@ internal sealed class FakeModelsService : IModelsService
         [new SaeView("sae", "/app/demo", "SAELens", "blocks.1.hook_resid_post", 256, 2048, "topk (k = 32)", "steerlab-brown-demo", null)],
         false,
         new InProcessEngineView(true, "in-process", Cpu, 1, null, loaded),
-        [new RemoteWorkerView("gpu-box#abc", "gpu-box", 2, 1, ["google/gemma-2-2b", "stories260K"])]);
+        [new RemoteWorkerView("gpu-box#abc", "gpu-box", 2, 1, ["google/gemma-2-2b", "stories260K"])]) { CanLoadModels = true };
 }

@@ -65,6 +65,19 @@ public sealed class ModelsPageTests
     }
 
     [Fact]
+    public async Task ForSomeoneNotAServerAdministrator_LoadAndUnloadAreHidden()
+    {
+        var overview = FakeModelsService.Demo(FakeModelsService.Held("steerlab-brown-demo", leases: 0)) with { CanLoadModels = false };
+        await using var ctx = NewContext(new FakeModelsService { Overview = overview });
+
+        var page = ctx.Render<ModelsPage>();
+
+        Assert.Equal("loaded", State(page, "steerlab-brown-demo"));
+        Assert.Empty(page.FindAll("[data-testid=load-model]"));
+        Assert.Empty(page.FindAll("[data-testid=unload-model]"));
+    }
+
+    [Fact]
     public async Task Load_ShowsProgressUntilTheModelIsLoaded()
     {
         var models = new FakeModelsService { Overview = FakeModelsService.Demo(), PendingLoad = new() };

@@ -708,6 +708,46 @@ namespace SteerLab.Server.Data.Migrations.Postgres
                     b.ToTable("TeamMembers");
                 });
 
+            modelBuilder.Entity("SteerLab.Server.Data.VectorShare", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LinkTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("VectorId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("VectorId");
+
+                    b.HasIndex("TeamId", "VectorId");
+
+                    b.ToTable("VectorShares", t =>
+                        {
+                            t.HasCheckConstraint("CK_VectorShares_TeamOrLink", "(\"TeamId\" IS NULL) <> (\"LinkTokenHash\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("SteerLab.Server.Data.SteerLabUser", null)
@@ -829,6 +869,20 @@ namespace SteerLab.Server.Data.Migrations.Postgres
                     b.HasOne("SteerLab.Server.Data.SteerLabUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SteerLab.Server.Data.VectorShare", b =>
+                {
+                    b.HasOne("SteerLab.Server.Data.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("SteerLab.Server.Data.SteeringVectorEntity", null)
+                        .WithMany()
+                        .HasForeignKey("VectorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

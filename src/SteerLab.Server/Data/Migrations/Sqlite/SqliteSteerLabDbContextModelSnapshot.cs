@@ -693,6 +693,46 @@ namespace SteerLab.Server.Data.Migrations.Sqlite
                     b.ToTable("TeamMembers");
                 });
 
+            modelBuilder.Entity("SteerLab.Server.Data.VectorShare", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VectorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("VectorId");
+
+                    b.HasIndex("TeamId", "VectorId");
+
+                    b.ToTable("VectorShares", t =>
+                        {
+                            t.HasCheckConstraint("CK_VectorShares_TeamOrLink", "(\"TeamId\" IS NULL) <> (\"LinkTokenHash\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("SteerLab.Server.Data.SteerLabUser", null)
@@ -814,6 +854,20 @@ namespace SteerLab.Server.Data.Migrations.Sqlite
                     b.HasOne("SteerLab.Server.Data.SteerLabUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SteerLab.Server.Data.VectorShare", b =>
+                {
+                    b.HasOne("SteerLab.Server.Data.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("SteerLab.Server.Data.SteeringVectorEntity", null)
+                        .WithMany()
+                        .HasForeignKey("VectorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

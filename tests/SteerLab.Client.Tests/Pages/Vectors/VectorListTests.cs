@@ -17,6 +17,22 @@ public sealed class VectorListTests
         },
     };
 
+    [Theory]
+    [InlineData(SteerLab.Shared.Accounts.TeamRoles.Viewer, false)]
+    [InlineData(SteerLab.Shared.Accounts.TeamRoles.Reviewer, false)]
+    [InlineData(SteerLab.Shared.Accounts.TeamRoles.Editor, true)]
+    [InlineData(SteerLab.Shared.Accounts.TeamRoles.Owner, true)]
+    public async Task BuildAndImport_AreOfferedToEditorsAndOwnersOnly(string role, bool offered)
+    {
+        await using var ctx = VectorTestContext.New(Library(), role: role);
+
+        var page = ctx.Render<VectorList>();
+
+        page.WaitForAssertion(() => Assert.Equal(3, Names(page).Length));
+        Assert.Equal(offered, page.FindAll("[data-testid=open-build]").Count == 1);
+        Assert.Equal(offered, page.FindAll("[data-testid=open-import]").Count == 1);
+    }
+
     [Fact]
     public async Task List_ShowsEveryVector_WithADownloadLinkToItsExport()
     {

@@ -35,7 +35,7 @@ static class BuildVectorJobRunner
             Model = lease.Model,
             Directory = modelDir,
             Tokenizer = lease.Tokenizer,
-            ChatTemplate = ChatTemplate.Detect(lease.Model.Config.ModelType, TokenizerConfig.Read(modelDir).ChatTemplate),
+            ChatTemplate = lease.ChatTemplate,
             Identity = ModelIdentity.Of(modelDir, models.WeightType),
         };
         var options = new VectorBuildOptions

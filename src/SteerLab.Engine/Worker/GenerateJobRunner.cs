@@ -19,7 +19,7 @@ static class GenerateJobRunner
         using var lease = models.Acquire(modelDir, cancellation);
         var tokenizer = lease.Tokenizer;
 
-        IReadOnlyList<int> promptIds = parameters.PromptIds ?? EncodePrompt(parameters, lease, modelDir, modelName);
+        IReadOnlyList<int> promptIds = parameters.PromptIds ?? EncodePrompt(parameters, lease, modelName);
         using var steering = JobSteering.Plan(parameters, lease.Model, roots);
         var stopIds = lease.Model.Config.EosIds.Concat(tokenizer?.StopIds ?? []).ToHashSet();
         var decoder = tokenizer is null ? null : new TokenStreamDecoder(tokenizer, promptIds);
@@ -80,11 +80,11 @@ static class GenerateJobRunner
     }
 
     /// <summary>The prompt text, or the conversation through the model's chat template (which may add BOS itself).</summary>
-    static IReadOnlyList<int> EncodePrompt(GenerateJobParameters parameters, ModelLease lease, string modelDir, string modelName)
+    static IReadOnlyList<int> EncodePrompt(GenerateJobParameters parameters, ModelLease lease, string modelName)
     {
         var tokenizer = lease.Tokenizer ?? throw new ArgumentException($"model '{modelName}' has no tokenizer: give the prompt as token ids");
         if (parameters.Messages is not { } messages) return tokenizer.Encode(parameters.Prompt ?? "", addBos: true);
-        var template = ChatTemplate.Detect(lease.Model.Config.ModelType, TokenizerConfig.Read(modelDir).ChatTemplate);
+        var template = lease.ChatTemplate;
         string text = template.Apply(messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(), addGenerationPrompt: true);
         return tokenizer.Encode(text, addBos: !template.IncludesBos);
     }

@@ -9,10 +9,11 @@ namespace SteerLab.Engine.Worker;
 /// <paramref name="keepIdle"/> idle models are held (the least recently used first).</summary>
 public sealed class LoadedModels(ScalarType weightType = ScalarType.Float32, int keepIdle = 1) : IDisposable
 {
-    sealed class Entry(TransformerModel model, ITextTokenizer? tokenizer)
+    sealed class Entry(TransformerModel model, ITextTokenizer? tokenizer, ChatTemplate chatTemplate)
     {
         public TransformerModel Model { get; } = model;
         public ITextTokenizer? Tokenizer { get; } = tokenizer;
+        public ChatTemplate ChatTemplate { get; } = chatTemplate;
         public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
         public int Leases;
         public long LastUsed;
@@ -46,19 +47,25 @@ public sealed class LoadedModels(ScalarType weightType = ScalarType.Float32, int
             loadingNow = modelDir;
             TransformerModel model;
             ITextTokenizer? tokenizer;
+            ChatTemplate chatTemplate;
             try
             {
                 model = ModelLoader.Load(modelDir, weightType);
-                try { tokenizer = TokenizerLoader.Load(modelDir); }
+                try
+                {
+                    tokenizer = TokenizerLoader.Load(modelDir);
+                    // Read once per load, not per job: tokenizer_config.json does not change under a loaded model.
+                    chatTemplate = ChatTemplate.Detect(model.Config.ModelType, TokenizerConfig.Read(modelDir).ChatTemplate);
+                }
                 catch { model.Dispose(); throw; }
             }
             finally { loadingNow = null; }
             lock (gate)
             {
                 ObjectDisposedException.ThrowIf(disposed, this);
-                var entry = new Entry(model, tokenizer) { Leases = 1, LastUsed = ++clock };
+                var entry = new Entry(model, tokenizer, chatTemplate) { Leases = 1, LastUsed = ++clock };
                 entries[modelDir] = entry;
-                return new ModelLease(this, modelDir, entry.Model, entry.Tokenizer);
+                return new ModelLease(this, modelDir, entry.Model, entry.Tokenizer, entry.ChatTemplate);
             }
         }
         finally { loading.Release(); }
@@ -73,7 +80,7 @@ public sealed class LoadedModels(ScalarType weightType = ScalarType.Float32, int
             entry.Leases++;
             entry.LastUsed = ++clock;
             entry.LastUsedAt = DateTimeOffset.UtcNow;
-            return new ModelLease(this, modelDir, entry.Model, entry.Tokenizer);
+            return new ModelLease(this, modelDir, entry.Model, entry.Tokenizer, entry.ChatTemplate);
         }
     }
 
@@ -148,12 +155,15 @@ public sealed class LoadedModels(ScalarType weightType = ScalarType.Float32, int
 }
 
 /// <summary>A model held for one job.</summary>
-public sealed class ModelLease(LoadedModels owner, string modelDir, TransformerModel model, ITextTokenizer? tokenizer) : IDisposable
+public sealed class ModelLease(LoadedModels owner, string modelDir, TransformerModel model, ITextTokenizer? tokenizer,
+    ChatTemplate chatTemplate) : IDisposable
 {
     int released;
 
     public TransformerModel Model { get; } = model;
     public ITextTokenizer? Tokenizer { get; } = tokenizer;
+    /// <summary>How the model's conversations are written (from its config and tokenizer_config.json).</summary>
+    public ChatTemplate ChatTemplate { get; } = chatTemplate;
 
     public void Dispose()
     {

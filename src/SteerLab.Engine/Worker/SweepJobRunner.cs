@@ -33,8 +33,7 @@ static class SweepJobRunner
         using var lease = models.Acquire(modelDir, cancellation);
         var model = lease.Model;
         var tokenizer = lease.Tokenizer ?? throw new ArgumentException($"model '{modelName}' has no tokenizer: A/B questions are text");
-        var template = ChatTemplate.Detect(model.Config.ModelType, TokenizerConfig.Read(modelDir).ChatTemplate);
-        var questions = new ContrastivePrompts(tokenizer, template)
+        var questions = new ContrastivePrompts(tokenizer, lease.ChatTemplate)
             .ToAbQuestions(new ContrastiveDataset(testSet.Name, testSet.Pairs.Take(parameters.MaxQuestions).ToList()));
 
         var saes = new Dictionary<string, SparseAutoencoder>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -23,6 +24,9 @@ public static class AccountsSetup
     public static IServiceCollection AddSteerLabAccounts(this IServiceCollection services)
     {
         services.AddScoped<SteerLabDbContext>(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SteerLabDbContext>>().CreateDbContext());
+        // Keys in the database: every server instance reads the same sign-in cookies and judges' API keys, and a
+        // restart (or a container without a home folder) loses neither.
+        services.AddDataProtection().SetApplicationName("SteerLab").PersistKeysToDbContext<SteerLabDbContext>();
         services.AddIdentityCore<SteerLabUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = true;

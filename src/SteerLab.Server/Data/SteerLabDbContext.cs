@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SteerLab.Shared.Jobs;
@@ -8,8 +9,10 @@ namespace SteerLab.Server.Data;
 /// (<see cref="SqliteSteerLabDbContext"/>, <see cref="PostgresSteerLabDbContext"/>) only so that each keeps its own
 /// migrations, as EF Core recommends for several providers. Identity's user tables come from
 /// <see cref="IdentityUserContext{TUser,TKey}"/> (no Identity roles: roles are per team, in <see cref="TeamMembers"/>).</summary>
-public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUserContext<SteerLabUser, Guid>(options)
+public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUserContext<SteerLabUser, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Data Protection's keys (sign-in cookies, judges' API keys), shared by every server instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<TeamInvitation> TeamInvitations => Set<TeamInvitation>();
@@ -24,6 +27,11 @@ public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUser
     public DbSet<ChatPreset> ChatPresets => Set<ChatPreset>();
     public DbSet<FeatureLabel> FeatureLabels => Set<FeatureLabel>();
     public DbSet<VectorShare> VectorShares => Set<VectorShare>();
+    public DbSet<EvaluationRun> Runs => Set<EvaluationRun>();
+    public DbSet<RunAnswer> RunAnswers => Set<RunAnswer>();
+    public DbSet<RunJudgement> RunJudgements => Set<RunJudgement>();
+    public DbSet<ReviewScore> ReviewScores => Set<ReviewScore>();
+    public DbSet<JudgeSetting> JudgeSettings => Set<JudgeSetting>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -37,6 +45,7 @@ public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUser
     {
         base.OnModelCreating(model);
         AccountsModel.Configure(model);
+        RunsModel.Configure(model);
         model.Entity<ModelEntry>(e =>
         {
             e.Property(m => m.Name).HasMaxLength(200);

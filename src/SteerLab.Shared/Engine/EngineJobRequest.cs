@@ -42,4 +42,10 @@ public static class EngineJobKinds
 
     /// <summary>Dashboards of SAE features over a corpus (<see cref="FeatureDashboardJobParameters"/> → <see cref="FeatureDashboardJobResult"/>).</summary>
     public const string FeatureDashboard = "feature-dashboard";
+
+    /// <summary>Steered and unsteered answers to open questions, judged (<see cref="OpenEndedJobParameters"/> → <see cref="OpenEndedJobResult"/>).</summary>
+    public const string OpenEnded = "open-ended";
+
+    /// <summary>Perplexity inflation and A/B benchmark accuracy under steering (<see cref="SideEffectsJobParameters"/> → <see cref="SideEffectsJobResult"/>).</summary>
+    public const string SideEffects = "side-effects";
 }

@@ -10,8 +10,10 @@ using SteerLab.Server.Datasets;
 using SteerLab.Server.Engine;
 using SteerLab.Server.Features;
 using SteerLab.Server.Jobs;
+using SteerLab.Server.Judges;
 using SteerLab.Server.Limits;
 using SteerLab.Server.Models;
+using SteerLab.Server.Runs;
 using SteerLab.Server.Vectors;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +34,8 @@ builder.Services.AddSteerLabChat();
 builder.Services.AddSteerLabModels();
 builder.Services.AddSteerLabCompare();
 builder.Services.AddSteerLabLimits();
+builder.Services.AddSteerLabJudges();
+builder.Services.AddSteerLabRuns();
 
 var app = builder.Build();
 

@@ -43,6 +43,8 @@ public static class ApiSetup
         endpoints.MapVectorBuildEndpoints();
         endpoints.MapVectorShareEndpoints(); // its link routes allow anonymous readers
         endpoints.MapCompareEndpoints();
+        endpoints.MapJudgeEndpoints();
+        endpoints.MapRunEndpoints();
         return app;
     }
 }

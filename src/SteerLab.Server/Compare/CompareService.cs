@@ -81,24 +81,11 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
             : null;
 
     /// <summary>The library's vectors in the order asked (repeats dropped), read by the engine's reader; or a problem
-    /// naming the first id the library does not hold.</summary>
-    async Task<(List<(SteeringVectorEntity Entity, SteeringVector Vector)> Vectors, string? Problem)> LoadAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    /// naming the first id the library does not hold (<see cref="LibraryVectors"/>, shared with evaluation runs).</summary>
+    async Task<(IReadOnlyList<LibraryVector> Vectors, string? Problem)> LoadAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
-        var distinct = ids.Distinct().ToList();
-        if (distinct.Count == 0) return ([], "choose at least one vector");
-        if (distinct.Count > ICompareService.MaxVectors) return ([], $"at most {ICompareService.MaxVectors} vectors at once, got {distinct.Count}");
         var team = await scope.TeamIdAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        // Reading only: the team's own vectors and those shared with it.
-        var rows = await db.Vectors.AsNoTracking().ReadableBy(db, team).Where(v => distinct.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
-        if (distinct.Where(id => !rows.ContainsKey(id)).ToList() is [var missing, ..]) return ([], $"there is no vector {missing}");
-        var vectors = new List<(SteeringVectorEntity, SteeringVector)>(distinct.Count);
-        foreach (var id in distinct)
-        {
-            var entity = rows[id];
-            try { vectors.Add((entity, VectorDocumentReader.Parse(Encoding.UTF8.GetBytes(entity.DocumentJson), $"stored vector {entity.Id}"))); }
-            catch (VectorImportException e) { return ([], $"the stored document of vector {entity.Id} cannot be read: {e.Message}"); }
-        }
-        return (vectors, null);
+        return await LibraryVectors.ReadAsync(db, team, ids, ICompareService.MaxVectors, cancellationToken);
     }
 }

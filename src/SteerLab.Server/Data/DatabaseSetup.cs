@@ -14,7 +14,9 @@ public static class DatabaseSetup
     public static IServiceCollection AddSteerLabDatabase(this IServiceCollection services)
     {
         services.AddSingleton<IDbContextFactory<SteerLabDbContext>, SteerLabDbContextFactory>();
-        services.AddHostedService<DatabaseMigrator>();
+        // First of all hosted services, ahead of those registered earlier (Data Protection's, added by Razor
+        // components, loads its key ring from the database at start): nothing may read a table before it exists.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator>());
         return services;
     }
 

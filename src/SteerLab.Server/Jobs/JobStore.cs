@@ -29,7 +29,16 @@ public sealed class JobStore(
 
     /// <summary>Queues a job for <paramref name="teamId"/>, the team that started it (only its members see it).</summary>
     /// <exception cref="JobQuotaExceededException">The team has SteerLab:Limits:MaxQueuedJobsPerTeam jobs waiting already.</exception>
-    public async Task<Job> CreateAsync(string kind, string parametersJson, string? model, Guid teamId, CancellationToken cancellation)
+    public Task<Job> CreateAsync(string kind, string parametersJson, string? model, Guid teamId, CancellationToken cancellation) =>
+        CreateAsync(kind, parametersJson, model, teamId, alongside: null, cancellation);
+
+    /// <summary>Queues a job as <see cref="CreateAsync(string, string, string?, Guid, CancellationToken)"/> does, and lets
+    /// <paramref name="alongside"/> add rows that must exist exactly when the job does (an evaluation run's row) to the
+    /// same SaveChanges, hence the same transaction: a fast job can never finish before they exist, and a refused job
+    /// (quota) leaves none of them behind.</summary>
+    /// <exception cref="JobQuotaExceededException">The team has SteerLab:Limits:MaxQueuedJobsPerTeam jobs waiting already.</exception>
+    public async Task<Job> CreateAsync(string kind, string parametersJson, string? model, Guid teamId, Action<SteerLabDbContext, Job>? alongside,
+        CancellationToken cancellation)
     {
         var job = new Job { Id = Guid.NewGuid(), TeamId = teamId, Kind = kind, Model = model, ParametersJson = parametersJson, State = JobState.Queued, Message = "queued", CreatedAt = Now };
         await using var db = await contexts.CreateDbContextAsync(cancellation);
@@ -39,6 +48,7 @@ public sealed class JobStore(
             throw new JobQuotaExceededException($"the team already has {maxQueued} jobs waiting ({Limits.LimitOptions.SectionName}:MaxQueuedJobsPerTeam); " +
                 "wait for some to start, or cancel some");
         db.Jobs.Add(job);
+        alongside?.Invoke(db, job);
         await db.SaveChangesAsync(cancellation);
         Publish(job);
         return job;

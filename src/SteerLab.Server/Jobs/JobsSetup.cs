@@ -14,6 +14,8 @@ public static class JobsSetup
         services.AddSingleton<IJobKind, BuildVectorJobKind>();
         services.AddSingleton<IJobKind, SweepJobKind>();
         services.AddSingleton<IJobKind, FeatureDashboardJobKind>();
+        services.AddSingleton<IJobKind, OpenEndedJobKind>();
+        services.AddSingleton<IJobKind, SideEffectsJobKind>();
         services.AddSingleton<JobKindCatalog>();
         // Registered after the database migrator: hosted services start in order, so the queue is read only once the
         // schema is current.

@@ -21,6 +21,8 @@ public static class LimitsSetup
         "POST /api/jobs",
         "POST /api/vectors/build",
         "POST /api/compare/sweep",
+        "POST /api/runs",
+        "POST /api/runs/{id:guid}/rerun",
     };
 
     public static IServiceCollection AddSteerLabLimits(this IServiceCollection services)

@@ -49,6 +49,14 @@ public sealed record AccessRule(string Name, IReadOnlyDictionary<MatrixCaller, O
     /// <summary>Changing one of team A's objects, or starting work on them: editors and owners; viewers, reviewers and
     /// read keys 403; to outsiders it does not exist.</summary>
     public static readonly AccessRule TeamWrite = Of("team write", Outcome.Unauthenticated, Outcome.Forbidden, Outcome.Allowed, Outcome.NotFound);
+    /// <summary>Scoring one of team A's runs blind: reviewers, editors and owners; viewers and read keys 403; to outsiders it
+    /// does not exist.</summary>
+    public static readonly AccessRule TeamReview = new("team review", new Dictionary<MatrixCaller, Outcome>
+    {
+        [MatrixCaller.Anonymous] = Outcome.Unauthenticated, [MatrixCaller.Viewer] = Outcome.Forbidden, [MatrixCaller.Reviewer] = Outcome.Allowed,
+        [MatrixCaller.OwnerReadKey] = Outcome.Forbidden, [MatrixCaller.Editor] = Outcome.Allowed, [MatrixCaller.Owner] = Outcome.Allowed,
+        [MatrixCaller.OtherTeamEditor] = Outcome.NotFound, [MatrixCaller.Administrator] = Outcome.NotFound,
+    });
     /// <summary>Creating something in the caller's own team: editors and owners of any team.</summary>
     public static readonly AccessRule Create = Of("create in own team", Outcome.Unauthenticated, Outcome.Forbidden, Outcome.Allowed, Outcome.Allowed);
     /// <summary>What affects every team (the engine's memory): the server administrator with a write key only.</summary>

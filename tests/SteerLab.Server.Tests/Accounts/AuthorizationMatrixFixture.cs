@@ -37,6 +37,9 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
     public string LinkToken { get; private set; } = "";
     public string VectorDocument { get; private set; } = "";
     public Guid OwnerId { get; private set; }
+    /// <summary>Team A's open-ended run (its job ended) and its one answer.</summary>
+    public Guid RunId { get; private set; }
+    public long RunAnswerId { get; private set; }
 
     readonly Dictionary<MatrixCaller, HttpClient> api = [];
     readonly Dictionary<MatrixCaller, HttpClient> browsers = [];
@@ -98,6 +101,7 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
             string link = (await scope.ServiceProvider.GetRequiredService<IVectorShareService>().CreateLinkAsync(VectorId)).Path;
             LinkToken = link["/shared/vectors/".Length..];
         }
+        (RunId, RunAnswerId) = await Runs.MatrixRun.InsertAsync(Server, TeamA, VectorId);
     }
 
     /// <summary>A new copy of team A's dataset, for a probe that deletes it (so every caller finds one to delete).</summary>

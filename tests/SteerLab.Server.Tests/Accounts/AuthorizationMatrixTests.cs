@@ -77,6 +77,30 @@ public sealed class AuthorizationMatrixTests(F fixture, ITestOutputHelper output
         Api("POST /api/compare/overlap", AccessRule.TeamRead, Post, _ => "/api/compare/overlap", f => Json(new { vectorIds = new[] { f.VectorId } })),
         Api("POST /api/compare/sweep", AccessRule.TeamWrite, Post, _ => "/api/compare/sweep",
             f => Json(new { vectorIds = new[] { f.VectorId }, testSetId = f.DatasetId, denseLambdas = new[] { 0.0, 1.0 }, sparseLambdas = new[] { 0.0, 4.0 }, maxQuestions = 2 })),
+        // Evaluation runs: members read; editors start, re-run and cancel; reviewers and up score blind (an open-ended run with one answer).
+        Api("GET /api/runs/", AccessRule.SignedIn, Get, _ => "/api/runs"),
+        Api("POST /api/runs/", AccessRule.TeamWrite, Post, _ => "/api/runs", f => Json(new
+        {
+            kind = "ab-sweep", vectorIds = new[] { f.VectorId }, denseLambdas = new[] { 0.0, 1.0 }, sparseLambdas = new[] { 0.0, 4.0 },
+            abSweep = new { testSetId = f.DatasetId, maxQuestions = 2 },
+        })),
+        Api("GET /api/runs/{id:guid}", AccessRule.TeamRead, Get, f => $"/api/runs/{f.RunId}"),
+        Api("POST /api/runs/{id:guid}/rerun", AccessRule.TeamWrite, Post, f => $"/api/runs/{f.RunId}/rerun"),
+        Api("POST /api/runs/{id:guid}/cancel", AccessRule.TeamWrite, Post, f => $"/api/runs/{f.RunId}/cancel"), // its job has ended: 409
+        Api("GET /api/runs/{id:guid}/answers", AccessRule.TeamRead, Get, f => $"/api/runs/{f.RunId}/answers"),
+        Api("GET /api/runs/{id:guid}/export", AccessRule.TeamRead, Get, f => $"/api/runs/{f.RunId}/export?format=csv"),
+        Api("GET /api/runs/{id:guid}/agreement", AccessRule.TeamRead, Get, f => $"/api/runs/{f.RunId}/agreement"),
+        Api("GET /api/runs/{id:guid}/review/next", AccessRule.TeamReview, Get, f => $"/api/runs/{f.RunId}/review/next"),
+        Api("POST /api/runs/{id:guid}/reviews", AccessRule.TeamReview, Post, f => $"/api/runs/{f.RunId}/reviews",
+            f => Json(new { answerId = f.RunAnswerId, item = "behaviour", score = 5 })),
+        // Judges (the team's OpenAI-compatible endpoints): members list; editors create, change, delete and test (a probe's
+        // judge points at a closed port, so a test call fails fast with 200 and status Failed).
+        Api("GET /api/judges/", AccessRule.SignedIn, Get, _ => "/api/judges"),
+        Api("POST /api/judges/", AccessRule.Create, Post, _ => "/api/judges", _ => Json(Judges.JudgeMatrixProbes.Body())),
+        Api("PUT /api/judges/{id:guid}", AccessRule.TeamWrite, async f => new HttpRequestMessage(HttpMethod.Put,
+            $"/api/judges/{await Judges.JudgeMatrixProbes.TeamAJudgeAsync(f)}") { Content = Json(Judges.JudgeMatrixProbes.Body()) }),
+        Api("DELETE /api/judges/{id:guid}", AccessRule.TeamWrite, async f => new HttpRequestMessage(Delete, $"/api/judges/{await Judges.JudgeMatrixProbes.TeamAJudgeAsync(f)}")),
+        Api("POST /api/judges/{id:guid}/test", AccessRule.TeamWrite, async f => new HttpRequestMessage(Post, $"/api/judges/{await Judges.JudgeMatrixProbes.TeamAJudgeAsync(f)}/test")),
         // OpenAI-compatible: steering with team A's vector; a temperature of 1000 is refused (400) only after the vector is
         // looked up, so a member's request never waits for an engine.
         Api("POST /v1/chat/completions", AccessRule.TeamWrite, Post, _ => "/v1/chat/completions", f => Json(new
@@ -109,6 +133,9 @@ public sealed class AuthorizationMatrixTests(F fixture, ITestOutputHelper output
         Page("GET,POST /chat", AccessRule.TeamPage, f => $"/chat?preset={f.PresetId}", F.SecretPreset),
         Page("GET,POST /compare", AccessRule.TeamPage, f => $"/compare?ids={f.VectorId}", F.SecretVector),
         Page("GET,POST /models", AccessRule.Page, _ => "/models"),
+        Page("GET,POST /runs", AccessRule.Page, _ => "/runs"),
+        Page("GET,POST /runs/new", AccessRule.Page, _ => "/runs/new"),
+        Page("GET,POST /runs/{Id:guid}", AccessRule.TeamPage, f => $"/runs/{f.RunId}", "Team A secret run"),
         Page("GET,POST /account", AccessRule.Page, _ => "/account"),
         Page("GET,POST /team", AccessRule.Page, _ => "/team"),
         Page("GET,POST /invite/{Token}", AccessRule.Page, f => $"/invite/{f.InvitationToken}"), // accepting needs a click
@@ -193,7 +220,7 @@ public sealed class AuthorizationMatrixTests(F fixture, ITestOutputHelper output
     public async Task Lists_OfOutsiders_NeverShowTeamAsObjects()
     {
         foreach (var caller in new[] { MatrixCaller.OtherTeamEditor, MatrixCaller.Administrator })
-            foreach (string list in new[] { "/api/datasets", "/api/vectors", "/api/jobs?take=200" })
+            foreach (string list in new[] { "/api/datasets", "/api/vectors", "/api/jobs?take=200", "/api/runs" })
             {
                 string body = await fixture.Api(caller).GetStringAsync(list);
                 Assert.DoesNotContain(fixture.DatasetId.ToString(), body);

@@ -16,6 +16,7 @@ public sealed class AccountAndTeamPageTests
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton<IAccountService>(accounts);
         ctx.Services.AddSingleton<ITeamService>(teams);
+        ctx.Services.AddSingleton<SteerLab.Shared.Runs.IJudgeSettingsService>(new Runs.FakeJudgeSettingsService()); // the Team page's judges panel
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }

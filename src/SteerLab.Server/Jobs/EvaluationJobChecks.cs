@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using SteerLab.Engine.Steering.Datasets;
+using SteerLab.Engine.Worker;
+using SteerLab.Shared.Engine;
+using SteerLab.Shared.Runs;
+
+namespace SteerLab.Server.Jobs;
+
+/// <summary>The checks the evaluation job kinds ("open-ended", "side-effects") share: the parameters as a JSON object of
+/// the kind's record, the model, and the vectors with their grids. Collects every problem by parameter name, as
+/// <see cref="JobKindValidation"/> reports them.</summary>
+sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
+{
+    readonly Dictionary<string, string[]> errors = new();
+
+    public IReadOnlyDictionary<string, string[]> Errors => errors;
+
+    public void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+
+    /// <summary>The parameters as <typeparamref name="T"/>, or the refusal to return.</summary>
+    public static (T? Parameters, JobKindValidation? Refusal) Parse<T>(JsonElement parameters) where T : class
+    {
+        if (parameters.ValueKind != JsonValueKind.Object) return (null, Refuse("parameters", "the parameters must be a JSON object"));
+        T? parsed;
+        try { parsed = parameters.Deserialize<T>(EngineJobJson.Options); }
+        catch (JsonException e) { return (null, Refuse("parameters", e.Message)); }
+        return parsed is null ? (null, Refuse("parameters", "the parameters must be a JSON object")) : (parsed, null);
+    }
+
+    /// <summary>A model name (<paramref name="name"/> is the parameter) under the model roots; its folder is looked for
+    /// only when this server runs the jobs itself (a remote worker has its own roots).</summary>
+    public void Model(string name, string? model)
+    {
+        if (ModelRoots.CheckName(model) is { } problem) Add(name, problem);
+        else if (inProcess && !modelRoots.TryResolve(model!, out _, out var missing)) Add(name, missing!);
+    }
+
+    /// <summary>1 to <see cref="RunRequest.MaxVectors"/> vectors, each with a document, a usable grid and a well-formed
+    /// SAE name.</summary>
+    public void Vectors(SweepVectorParameters[]? vectors)
+    {
+        if (vectors is not { Length: > 0 and <= RunRequest.MaxVectors }) { Add("vectors", $"give 1 to {RunRequest.MaxVectors} vectors"); return; }
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            if (vectors[i] is not { } vector || string.IsNullOrWhiteSpace(vector.VectorDocument)) { Add($"vectors[{i}]", "the vector document is missing"); continue; }
+            if (SweepJobKind.LambdaGridProblem(vector.Lambdas) is { } gridProblem) Add($"vectors[{i}].lambdas", gridProblem);
+            else if (vector.Lambdas.Distinct().Count() != vector.Lambdas.Length) Add($"vectors[{i}].lambdas", "a coefficient is repeated");
+            if (vector.Sae is { } sae && ModelRoots.CheckName(sae) is { } saeProblem) Add($"vectors[{i}].sae", saeProblem.Replace("model", "SAE"));
+        }
+    }
+
+    /// <summary>A/B pairs as the engine will read them (CAA A/B or benchmark schema), so a malformed set is refused now
+    /// rather than failing the job later.</summary>
+    public void AbPairs(string name, string? pairsJson, string what, DatasetLimits limits)
+    {
+        if (string.IsNullOrWhiteSpace(pairsJson)) { Add(name, $"{what} has no pairs"); return; }
+        try { AbTestSetReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(pairsJson), writable: false), what, DatasetFileFormat.Json, what, limits); }
+        catch (DatasetFormatException e) { Add(name, e.Message); }
+    }
+
+    public JobKindValidation Result(object parameters, string model) =>
+        errors.Count > 0 ? JobKindValidation.Invalid(errors) : JobKindValidation.Valid(JsonSerializer.Serialize(parameters, parameters.GetType(), EngineJobJson.Options), model);
+
+    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(new Dictionary<string, string[]> { [name] = [problem] });
+}

@@ -142,6 +142,85 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         Assert.Equal(uninterrupted["result"]!.ToJsonString(), done["result"]!.ToJsonString());
     }
 
+    [SkippableFact]
+    public async Task KilledDuringAJudgeRun_RestartResumesTheJudging_EveryAnswerEndsWithExactlyOneJudgementPerItem()
+    {
+        // An OpenAI-compatible judge on loopback that answers "7" after 300 ms: 20 answers × 2 items take some seconds.
+        await using var judge = StubJudgeEndpoint.Start("7", TimeSpan.FromMilliseconds(300));
+        await using var first = await RunningApp.StartAsync();
+        using var api = new RestApi(first.BaseUri);
+        var setting = await api.PostJsonAsync("/api/judges", new
+        {
+            name = "loopback judge", baseUrl = judge.BaseUrl, model = "stub-judge", apiKey = "sk-loopback-judge",
+            maxConcurrency = 2, timeoutSeconds = 20, maxRetries = 1, temperature = 0.0,
+        }, HttpStatusCode.Created);
+        Guid vector = await FindVectorAsync(api, DemoCaaVector);
+        string[] starts = ["It was", "She looked at", "The", "He said", "In the"];
+        var run = await api.PostJsonAsync("/api/runs", new
+        {
+            kind = "open-ended", name = "judged on loopback", vectorIds = new[] { vector }, denseLambdas = new[] { 0.0, 2, 4 }, sparseLambdas = Array.Empty<double>(),
+            openEnded = new
+            {
+                questionsJson = Json(starts.Select(q => (JsonNode?)new JsonObject { ["question"] = q })), questionSetName = "story starts",
+                behaviourDescription = "The text reads like romance fiction", judge = new { kind = "openai", judgeSettingId = setting["id"]!.GetValue<Guid>() },
+                promptFormat = "raw", maxQuestions = 5, maxNewTokens = 8,
+            },
+        }, HttpStatusCode.Created);
+        Guid runId = run["id"]!.GetValue<Guid>();
+        const int judgements = 5 * (3 + 1) * 2; // questions × (λs + unsteered) × rubric items
+
+        // Killed once the judging is under way and far from done.
+        var atKill = await WaitForRunAsync(api, runId, view => view["judging"]?["done"]?.GetValue<int>() is >= 4 || IsJudgingOver(view), TimeSpan.FromMilliseconds(100));
+        Assert.Equal("Running", atKill["judging"]!["state"]!.GetValue<string>());
+        await first.KillAsync();
+        int doneAtKill = atKill["judging"]!["done"]!.GetValue<int>();
+        Assert.InRange(doneAtKill, 4, judgements - 1);
+
+        // Restarted: the judging resumes where the database says it stopped, and ends.
+        var restart = Stopwatch.StartNew();
+        await using var second = await RunningApp.StartOnAsync(first.DataFolder);
+        using var secondApi = new RestApi(second.BaseUri);
+        var done = await WaitForRunAsync(secondApi, runId, IsJudgingOver, TimeSpan.FromMilliseconds(500));
+        output.WriteLine($"judge run: killed at {doneAtKill}/{judgements} judgements; restart to done {restart.Elapsed.TotalSeconds:0.0} s; " +
+            $"the judge was asked {judge.Requests} times");
+        Assert.True(done["judging"]!["state"]!.GetValue<string>() == "Succeeded", done.ToJsonString());
+        Assert.Equal(judgements, done["judging"]!["done"]!.GetValue<int>());
+        Assert.Equal(judgements, done["judging"]!["total"]!.GetValue<int>());
+        var counts = done["openEnded"]!["counts"]!;
+        Assert.Equal(judgements, counts["scored"]!.GetValue<int>());
+        Assert.Equal(0, counts["pending"]!.GetValue<int>() + counts["failed"]!.GetValue<int>() + counts["unparseable"]!.GetValue<int>());
+        // The engine job finished before the kill and was not run again.
+        Assert.Equal("Succeeded", done["summary"]!["state"]!.GetValue<string>());
+        Assert.Equal(1, (await secondApi.GetJobAsync(done["summary"]!["jobId"]!.GetValue<Guid>()))["attempts"]!.GetValue<int>());
+
+        var answers = (await secondApi.GetJsonAsync($"/api/runs/{runId}/answers?take=500")).AsArray();
+        Assert.Equal(judgements / 2, answers.Count);
+        Assert.All(answers, a =>
+        {
+            Assert.Equal(7, a!["behaviour"]!["score"]!.GetValue<double>());
+            Assert.Equal(7, a["coherence"]!["score"]!.GetValue<double>());
+        });
+        // Each judgement asked once, except those in flight at the kill (at most the concurrency limit) asked again.
+        Assert.InRange(judge.Requests, judgements, judgements + 2);
+    }
+
+    static bool IsJudgingOver(JsonNode view) => view["judging"]?["state"]?.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled"
+        || RestApi.StateOf(view["summary"]!) is "Failed" or "Cancelled" or "Interrupted";
+
+    static async Task<JsonNode> WaitForRunAsync(RestApi api, Guid runId, Func<JsonNode, bool> until, TimeSpan interval)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonNode view;
+        do
+        {
+            view = await api.GetJsonAsync($"/api/runs/{runId}");
+            if (until(view)) return view;
+            await Task.Delay(interval);
+        }
+        while (clock.Elapsed < JobDeadline);
+        throw new TimeoutException($"run {runId} did not get there within {JobDeadline}:\n{view.ToJsonString()}");
+    }
+
     /// <summary>What the kill happened on: how long after the job was first seen Running, at what recorded progress.</summary>
     sealed record KillPoint(TimeSpan RanFor, double Progress);
 

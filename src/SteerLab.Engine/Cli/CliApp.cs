@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(TrainSaeCommand.Create());
         root.Subcommands.Add(TrainDemoCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

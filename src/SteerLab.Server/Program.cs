@@ -36,6 +36,7 @@ builder.Services.AddSteerLabCompare();
 builder.Services.AddSteerLabLimits();
 builder.Services.AddSteerLabJudges();
 builder.Services.AddSteerLabRuns();
+builder.Services.AddScoped<SteerLab.Shared.Reports.IReportService, SteerLab.Server.Reports.ReportService>();
 
 var app = builder.Build();
 

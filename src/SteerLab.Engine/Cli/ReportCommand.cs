@@ -11,17 +11,6 @@ namespace SteerLab.Engine.Cli;
 /// self-contained report.html (inline SVG charts) to the output folder. Progress goes to stderr.</summary>
 static class ReportCommand
 {
-    static readonly Dictionary<string, ReportSectionId> SectionNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["a"] = ReportSectionId.SasVsCaa, ["sas-vs-caa"] = ReportSectionId.SasVsCaa,
-        ["b"] = ReportSectionId.DeltaCorrection, ["delta"] = ReportSectionId.DeltaCorrection,
-        ["c"] = ReportSectionId.TauSweep, ["tau"] = ReportSectionId.TauSweep,
-        ["d"] = ReportSectionId.SaeWidth, ["width"] = ReportSectionId.SaeWidth,
-        ["e"] = ReportSectionId.Composition, ["composition"] = ReportSectionId.Composition,
-        ["f"] = ReportSectionId.EnrTopK, ["enr"] = ReportSectionId.EnrTopK,
-        ["g"] = ReportSectionId.SaeTs, ["sae-ts"] = ReportSectionId.SaeTs,
-    };
-
     public static Command Create()
     {
         var model = new Option<DirectoryInfo?>("--model") { Description = "Model folder (default: the built-in demo model)" };
@@ -29,7 +18,7 @@ static class ReportCommand
         var dataset = new Option<string[]>("--dataset") { Description = "Contrastive dataset(s) (default: the demo's two genre datasets)", AllowMultipleArgumentsPerToken = true };
         var classifier = new Option<FileInfo?>("--classifier") { Description = "Genre classifier judging datasets named like a demo contrast (default: the demo's, when present)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.md and report.html", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("docs", "report")) };
-        var cache = new Option<DirectoryInfo>("--cache") { Description = "Where SAEs trained for the width section are kept", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".cache", "report-saes")) };
+        var cache = new Option<DirectoryInfo>("--cache") { Description = "Where SAEs trained for the width section are kept", DefaultValueFactory = _ => new DirectoryInfo(ReportDefaults.CacheFolder) };
         var sections = new Option<string?>("--sections") { Description = "Comma-separated sections to run: a|sas-vs-caa, b|delta, c|tau, d|width, e|composition, f|enr, g|sae-ts (default: all)" };
         var questions = new Option<int?>("--questions") { Description = "Prompts continued per point (at most 24)" };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per prompt" };
@@ -48,7 +37,7 @@ static class ReportCommand
         command.SetAction((parse, cancellation) =>
         {
             CliThreads.Apply(parse.GetValue(threads) ?? 1);
-            var settings = parse.GetValue(quick) ? ReportSettings.Quick() : new ReportSettings();
+            var settings = ReportDefaults.Settings(parse.GetValue(quick));
             if (parse.GetValue(questions) is int q) settings = settings with { Prompts = ReportSettings.NeutralPrompts.Take(q).ToList() };
             if (parse.GetValue(seeds) is int s) settings = settings with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToList() };
             if (parse.GetValue(newTokens) is int n) settings = settings with { NewTokens = n };
@@ -89,12 +78,8 @@ static class ReportCommand
     }
 
     static IReadOnlyList<ReportSectionId> ParseSections(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(name => SectionNames.TryGetValue(name, out var id) ? id
-                : throw new ArgumentException($"--sections: unknown section '{name}' (use a–g or {string.Join(", ", SectionNames.Keys.Where(k => k.Length > 1))})"))
-            .Distinct().ToList();
+        ReportDefaults.ParseSections(list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "--sections");
 
     /// <summary>The command as a user would type it again.</summary>
-    static string CommandLine(IEnumerable<string> arguments) =>
-        "dotnet run --project src/SteerLab.Engine -c Release -- report" + string.Concat(arguments.Select(a => " " + (a.Contains(' ') ? $"\"{a}\"" : a)));
+    static string CommandLine(IEnumerable<string> arguments) => ReportDefaults.CommandLine(arguments);
 }

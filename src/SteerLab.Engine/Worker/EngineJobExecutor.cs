@@ -8,7 +8,7 @@ namespace SteerLab.Engine.Worker;
 /// becomes a <see cref="EngineJobStatus.Failed"/> result with a message; it never escapes as an exception.</summary>
 public sealed class EngineJobExecutor(ModelRoots roots, LoadedModels models)
 {
-    public static IReadOnlyList<string> KnownKinds { get; } = [EngineJobKinds.Generate, EngineJobKinds.BuildVector, EngineJobKinds.Sweep, EngineJobKinds.FeatureDashboard, EngineJobKinds.OpenEnded, EngineJobKinds.SideEffects];
+    public static IReadOnlyList<string> KnownKinds { get; } = [EngineJobKinds.Generate, EngineJobKinds.BuildVector, EngineJobKinds.Sweep, EngineJobKinds.FeatureDashboard, EngineJobKinds.OpenEnded, EngineJobKinds.SideEffects, EngineJobKinds.Report];
 
     /// <summary>Runs the job on the calling thread. <paramref name="progress"/> is called on that thread.</summary>
     public EngineJobResult Execute(EngineJobRequest request, Action<EngineJobProgress> progress, CancellationToken cancellation)
@@ -24,6 +24,7 @@ public sealed class EngineJobExecutor(ModelRoots roots, LoadedModels models)
                 EngineJobKinds.FeatureDashboard => FeatureDashboardJobRunner.Run(request, roots, models, progress, cancellation),
                 EngineJobKinds.OpenEnded => OpenEndedJobRunner.Run(request, roots, models, progress, cancellation),
                 EngineJobKinds.SideEffects => SideEffectsJobRunner.Run(request, roots, models, progress, cancellation),
+                EngineJobKinds.Report => ReportJobRunner.Run(request, roots, progress, cancellation),
                 _ => throw new NotSupportedException($"this engine does not run jobs of kind '{request.Kind}' (it runs: {string.Join(", ", KnownKinds)})"),
             };
             return new EngineJobResult(request.JobId, EngineJobStatus.Succeeded, resultJson);

@@ -16,6 +16,7 @@ public static class JobsSetup
         services.AddSingleton<IJobKind, FeatureDashboardJobKind>();
         services.AddSingleton<IJobKind, OpenEndedJobKind>();
         services.AddSingleton<IJobKind, SideEffectsJobKind>();
+        services.AddSingleton<IJobKind, ReportJobKind>();
         services.AddSingleton<JobKindCatalog>();
         // Registered after the database migrator: hosted services start in order, so the queue is read only once the
         // schema is current.

@@ -48,4 +48,7 @@ public static class EngineJobKinds
 
     /// <summary>Perplexity inflation and A/B benchmark accuracy under steering (<see cref="SideEffectsJobParameters"/> → <see cref="SideEffectsJobResult"/>).</summary>
     public const string SideEffects = "side-effects";
+
+    /// <summary>The evaluation report on the built-in demo (<see cref="ReportJobParameters"/> → <see cref="ReportJobResult"/>).</summary>
+    public const string Report = "report";
 }

@@ -136,6 +136,7 @@ public sealed class AuthorizationMatrixTests(F fixture, ITestOutputHelper output
         Page("GET,POST /runs", AccessRule.Page, _ => "/runs"),
         Page("GET,POST /runs/new", AccessRule.Page, _ => "/runs/new"),
         Page("GET,POST /runs/{Id:guid}", AccessRule.TeamPage, f => $"/runs/{f.RunId}", "Team A secret run"),
+        Page("GET,POST /reports", AccessRule.Page, _ => "/reports"),
         Page("GET,POST /account", AccessRule.Page, _ => "/account"),
         Page("GET,POST /team", AccessRule.Page, _ => "/team"),
         Page("GET,POST /invite/{Token}", AccessRule.Page, f => $"/invite/{f.InvitationToken}"), // accepting needs a click

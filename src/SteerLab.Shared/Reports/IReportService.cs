@@ -1,0 +1,39 @@
+using SteerLab.Shared.Engine;
+using SteerLab.Shared.Jobs;
+
+namespace SteerLab.Shared.Reports;
+
+/// <summary>The evaluation report (the engine's <c>report</c> verb on the built-in demo) run as a "report" engine job for
+/// the caller's team. Starting and cancelling need the Editor role; any member may look.</summary>
+public interface IReportService
+{
+    /// <summary>How many of the team's report jobs <see cref="ListAsync"/> gives.</summary>
+    const int RecentJobs = 20;
+
+    /// <summary>Queues a quick (seconds) or full (about 12 minutes on 2 cores) report; when it cannot be queued says why.
+    /// Throws TeamAccessDeniedException when the caller may not start jobs (below Editor), JobQuotaExceededException when
+    /// the team has too many jobs queued.</summary>
+    Task<ReportStart> StartAsync(bool quick, CancellationToken cancellationToken = default);
+
+    /// <summary>The team's report job, or null (unknown, another team's, or not a report).</summary>
+    Task<JobView?> GetAsync(Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The team's newest report jobs first, without their results.</summary>
+    Task<IReadOnlyList<ReportJobSummary>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>False when the job had already finished or does not exist.</summary>
+    Task<bool> CancelAsync(Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The report of a succeeded job; null otherwise.</summary>
+    ReportJobResult? ResultOf(JobView job);
+}
+
+/// <summary>The queued job, or why nothing was queued.</summary>
+public sealed record ReportStart(JobView? Job, string? Error)
+{
+    public bool Started => Job is not null;
+}
+
+/// <summary>A report job in the team's list (its result stays with the job: open it to read the report).</summary>
+public sealed record ReportJobSummary(Guid Id, JobState State, bool Quick, double Progress, string? Message, string? Error,
+    DateTime CreatedAt, DateTime? FinishedAt);

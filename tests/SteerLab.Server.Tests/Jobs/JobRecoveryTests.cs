@@ -68,7 +68,9 @@ public sealed class JobRecoveryTests
         {
             // A container gets a new machine name at each restart: the old name must not hide the job.
             var job = NewJob(EngineJobKinds.Generate, JobState.Running, "old-container-hostname", "{}");
-            await using (var crashed = new SteerLabServer(dataFolder: dataFolder, extraSettings: singleInstance))
+            // No engine in the first server either: should its start-up recovery (asynchronous) still be under way when
+            // the row is written, it may re-queue the job too, but must not run it.
+            await using (var crashed = new SteerLabServer(engineMode: "workers", dataFolder: dataFolder, extraSettings: singleInstance))
             {
                 crashed.CreateClient().Dispose();
                 await using var db = crashed.CreateDbContext();

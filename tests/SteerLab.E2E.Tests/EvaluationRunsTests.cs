@@ -46,7 +46,7 @@ public sealed class EvaluationRunsTests
         await NewRunAsync(app, browser, "ab-sweep", "romance-vs-press CAA", "romance-vs-press SAS");
         await page.GetByTestId("run-dense-grid").FillAsync("-4, 0, 4");
         await page.GetByTestId("run-sparse-grid").FillAsync("-16, 0, 16");
-        await ChooseAsync(page, "run-test-set", TestSetName);
+        await ChooseAsync(browser, "run-test-set", TestSetName);
         await page.GetByTestId("run-ab-max-questions").FillAsync("8");
         await browser.ScreenshotAsync("ab-sweep-form");
         await StartAndWaitAsync(browser, "sweep-chart");
@@ -94,8 +94,8 @@ public sealed class EvaluationRunsTests
         var page = browser.Page;
         await NewRunAsync(app, browser, "side-effects", "romance-vs-press SAS");
         await page.GetByTestId("run-sparse-grid").FillAsync("0, 8, 16");
-        await ChooseAsync(page, "run-held-out", "learned-vs-fiction");
-        await ChooseAsync(page, "run-benchmarks", BenchmarkName, closeAfter: true);
+        await ChooseAsync(browser, "run-held-out", "learned-vs-fiction");
+        await ChooseAsync(browser, "run-benchmarks", BenchmarkName, closeAfter: true);
         await page.GetByTestId("run-window-tokens").FillAsync("32");
         await page.GetByTestId("run-max-windows").FillAsync("16");
         await page.GetByTestId("run-max-benchmark-questions").FillAsync("8");
@@ -115,21 +115,15 @@ public sealed class EvaluationRunsTests
         await page.GetByTestId("run-vectors-field").ClickAsync();
         foreach (string name in vectors)
             await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name }).First.ClickAsync();
-        await ClosePopoverAsync(page);
+        await browser.CloseOpenListAsync();
     }
 
-    /// <summary>Closes an open multi-select list as a user does, by clicking beside it (on MudSelect's overlay).</summary>
-    static async Task ClosePopoverAsync(IPage page)
+    static async Task ChooseAsync(BrowserSession browser, string testId, string item, bool closeAfter = false)
     {
-        await page.Mouse.ClickAsync(1200, 140);
-        await page.Locator(".mud-popover-open").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
-    }
-
-    static async Task ChooseAsync(IPage page, string testId, string item, bool closeAfter = false)
-    {
+        var page = browser.Page;
         await page.GetByTestId(testId).ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = item }).First.ClickAsync();
-        if (closeAfter) await ClosePopoverAsync(page);
+        if (closeAfter) await browser.CloseOpenListAsync();
     }
 
     /// <summary>Starts the run, lands on its page, and waits for its chart (or its failure, which fails the test with

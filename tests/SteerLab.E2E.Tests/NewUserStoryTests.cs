@@ -107,8 +107,7 @@ public sealed class NewUserStoryTests
         await page.GetByTestId("compare-vectors").ClickAsync();
         foreach (string name in new[] { "corrigible SAS", "romance-vs-press SAS", "learned-vs-fiction SAS" })
             await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
-        await page.Locator(".mud-popover-open").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await browser.CloseOpenListAsync();
         await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=overlap-cell]').length === 9");
         Assert.Equal(3, await page.GetByTestId("overlap-row").CountAsync());
         var offDiagonal = page.Locator("[data-testid=overlap-cell][data-row='0'][data-column='1']");

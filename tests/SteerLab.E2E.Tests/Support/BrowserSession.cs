@@ -70,6 +70,14 @@ public sealed class BrowserSession : IAsyncDisposable
             throw new InvalidOperationException($"signing in as {email} failed: {await Page.InnerTextAsync("body")}");
     }
 
+    /// <summary>Closes an open MudSelect list as a user does, by clicking beside it (on the select's overlay), and waits
+    /// until it is gone. (Escape does not reliably reach a multi-select whose focus moved to a list item.)</summary>
+    public async Task CloseOpenListAsync()
+    {
+        await Page.Mouse.ClickAsync(1200, 140);
+        await Page.Locator(".mud-popover-open").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+    }
+
     /// <summary>A full-page screenshot, numbered in order: <c>01-name.png</c>.</summary>
     public async Task<string> ScreenshotAsync(string name)
     {

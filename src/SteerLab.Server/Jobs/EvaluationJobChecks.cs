@@ -7,16 +7,16 @@ using SteerLab.Shared.Runs;
 
 namespace SteerLab.Server.Jobs;
 
-/// <summary>The checks the evaluation job kinds ("open-ended", "side-effects") share: the parameters as a JSON object of
-/// the kind's record, the model, and the vectors with their grids. Collects every problem by parameter name, as
+/// <summary>The checks the evaluation job kinds ("open-ended", "side-effects", "report") share: the parameters as a JSON
+/// object of the kind's record, the model, and the vectors with their grids. Collects every problem by parameter name, as
 /// <see cref="JobKindValidation"/> reports them.</summary>
 sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
 {
-    readonly Dictionary<string, string[]> errors = new();
+    readonly FieldErrors errors = new();
 
-    public IReadOnlyDictionary<string, string[]> Errors => errors;
+    public int ErrorCount => errors.Count;
 
-    public void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+    public void Add(string name, string problem) => errors.Add(name, problem);
 
     /// <summary>The parameters as <typeparamref name="T"/>, or the refusal to return.</summary>
     public static (T? Parameters, JobKindValidation? Refusal) Parse<T>(JsonElement parameters) where T : class
@@ -60,7 +60,7 @@ sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
     }
 
     public JobKindValidation Result(object parameters, string model) =>
-        errors.Count > 0 ? JobKindValidation.Invalid(errors) : JobKindValidation.Valid(JsonSerializer.Serialize(parameters, parameters.GetType(), EngineJobJson.Options), model);
+        errors.Count > 0 ? JobKindValidation.Invalid(errors.ToDictionary()) : JobKindValidation.Valid(JsonSerializer.Serialize(parameters, parameters.GetType(), EngineJobJson.Options), model);
 
-    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(new Dictionary<string, string[]> { [name] = [problem] });
+    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(FieldErrors.One(name, problem));
 }

@@ -69,7 +69,7 @@ public sealed class OpenEndedJobKind(IOptions<SteerLabOptions> options, IOptions
         if (!PromptFormats.Contains(p.PromptFormat)) check.Add("promptFormat", $"must be \"chat\" or \"raw\", not '{p.PromptFormat}'");
         CheckJudge(check, p.Judge);
 
-        if (check.Errors.Count == 0)
+        if (check.ErrorCount == 0)
         {
             long answers = p.Vectors.Sum(v => (long)Math.Min(questions, p.MaxQuestions) * (v.Lambdas.Length + 1));
             if (answers > MaxAnswers) check.Add("maxQuestions", $"the run would generate {answers} answers (vectors × questions × (λs + 1)), more than {MaxAnswers}");

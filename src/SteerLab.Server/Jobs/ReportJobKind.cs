@@ -19,31 +19,22 @@ public sealed class ReportJobKind(IOptions<SteerLabOptions> options, ModelRoots 
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        if (parameters.ValueKind != JsonValueKind.Object) return Refuse("parameters", "the parameters must be a JSON object");
-        ReportJobParameters? p;
-        try { p = parameters.Deserialize<ReportJobParameters>(EngineJobJson.Options); }
-        catch (JsonException e) { return Refuse("parameters", e.Message); }
-        if (p is null) return Refuse("parameters", "the parameters must be a JSON object");
+        var (p, refusal) = EvaluationJobChecks.Parse<ReportJobParameters>(parameters);
+        if (p is null) return refusal!;
+        var check = new EvaluationJobChecks(options.Value.Engine.Mode == EngineOptions.InProcess, modelRoots);
 
-        var errors = new Dictionary<string, string[]>();
-        void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
-
-        if (ModelRoots.CheckName(p.Model) is { } modelProblem) Add("model", modelProblem);
-        else if (p.Model != DemoAssets.ModelName) Add("model", $"reports run on the built-in demo model '{DemoAssets.ModelName}' only");
-        else if (options.Value.Engine.Mode == EngineOptions.InProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) Add("model", problem!);
+        if (ModelRoots.CheckName(p.Model) is null && p.Model != DemoAssets.ModelName)
+            check.Add("model", $"reports run on the built-in demo model '{DemoAssets.ModelName}' only");
+        else check.Model("model", p.Model);
         if (p.Sections is { } sections)
         {
-            if (sections.Length > MaxSectionNames) Add("sections", $"at most {MaxSectionNames} section names");
+            if (sections.Length > MaxSectionNames) check.Add("sections", $"at most {MaxSectionNames} section names");
             else
                 for (int i = 0; i < sections.Length; i++)
                     if (!ReportDefaults.TryParseSection(sections[i], out _))
-                        Add($"sections[{i}]", $"'{sections[i]}' is not a report section (use one of {string.Join(", ", Enum.GetNames<ReportSectionId>())})");
+                        check.Add($"sections[{i}]", $"'{sections[i]}' is not a report section (use one of {string.Join(", ", Enum.GetNames<ReportSectionId>())})");
         }
 
-        return errors.Count > 0
-            ? JobKindValidation.Invalid(errors)
-            : JobKindValidation.Valid(JsonSerializer.Serialize(p, EngineJobJson.Options), p.Model);
+        return check.Result(p, p.Model);
     }
-
-    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(new Dictionary<string, string[]> { [name] = [problem] });
 }

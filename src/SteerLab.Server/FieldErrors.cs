@@ -1,4 +1,4 @@
-namespace SteerLab.Server.Runs;
+namespace SteerLab.Server;
 
 /// <summary>Problems by field name, in the shape ValidationProblem writes (<c>{"errors": {"openEnded.judge.kind": ["…"]}}</c>);
 /// a field may collect several.</summary>

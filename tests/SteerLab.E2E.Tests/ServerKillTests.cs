@@ -207,19 +207,8 @@ public sealed class ServerKillTests(ITestOutputHelper output)
     static bool IsJudgingOver(JsonNode view) => view["judging"]?["state"]?.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled"
         || RestApi.StateOf(view["summary"]!) is "Failed" or "Cancelled" or "Interrupted";
 
-    static async Task<JsonNode> WaitForRunAsync(RestApi api, Guid runId, Func<JsonNode, bool> until, TimeSpan interval)
-    {
-        var clock = Stopwatch.StartNew();
-        JsonNode view;
-        do
-        {
-            view = await api.GetJsonAsync($"/api/runs/{runId}");
-            if (until(view)) return view;
-            await Task.Delay(interval);
-        }
-        while (clock.Elapsed < JobDeadline);
-        throw new TimeoutException($"run {runId} did not get there within {JobDeadline}:\n{view.ToJsonString()}");
-    }
+    static Task<JsonNode> WaitForRunAsync(RestApi api, Guid runId, Func<JsonNode, bool> until, TimeSpan interval) =>
+        api.WaitForAsync($"/api/runs/{runId}", until, JobDeadline, interval);
 
     /// <summary>What the kill happened on: how long after the job was first seen Running, at what recorded progress.</summary>
     sealed record KillPoint(TimeSpan RanFor, double Progress);

@@ -57,18 +57,23 @@ public sealed class RestApi(Uri baseUri) : IDisposable
 
     /// <summary>Polls the job until <paramref name="until"/> holds (or it has finished, when it cannot hold any more);
     /// fails after <paramref name="timeout"/> with the job as it last was.</summary>
-    public async Task<JsonNode> WaitForJobAsync(Guid id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan? interval = null)
+    public Task<JsonNode> WaitForJobAsync(Guid id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan? interval = null) =>
+        WaitForAsync($"/api/jobs/{id}", job => until(job) || IsFinished(job), timeout, interval);
+
+    /// <summary>Polls <paramref name="path"/> until what it answers satisfies <paramref name="until"/>; fails after
+    /// <paramref name="timeout"/> with the answer as it last was.</summary>
+    public async Task<JsonNode> WaitForAsync(string path, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan? interval = null)
     {
         var clock = Stopwatch.StartNew();
-        JsonNode job = await GetJobAsync(id);
-        while (!until(job) && !IsFinished(job))
+        JsonNode answer = await GetJsonAsync(path);
+        while (!until(answer))
         {
             if (clock.Elapsed > timeout)
-                throw new TimeoutException($"job {id} did not get there within {timeout.TotalSeconds} s; it is now:\n{job.ToJsonString()}");
+                throw new TimeoutException($"{path} did not get there within {timeout.TotalSeconds} s; it is now:\n{answer.ToJsonString()}");
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(250));
-            job = await GetJobAsync(id);
+            answer = await GetJsonAsync(path);
         }
-        return job;
+        return answer;
     }
 
     public Task<JsonNode> WaitUntilFinishedAsync(Guid id, TimeSpan timeout) => WaitForJobAsync(id, IsFinished, timeout, TimeSpan.FromMilliseconds(500));

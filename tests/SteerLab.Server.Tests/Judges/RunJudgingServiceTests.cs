@@ -206,13 +206,19 @@ public sealed class RunJudgingServiceTests
     {
         await using var stub = await StubJudgeServer.StartAsync("6");
         await using var server = NewServer();
+        // The runs wait for their answers while the settings are spoilt (a queued run could be picked up and judged
+        // with the setting as it was before the deletion), then are queued together.
         var deleted = await JudgeSettingAsync(server, stub.BaseUrl);
-        var (deletedRun, _) = await RunAsync(server, deleted);
+        var (deletedRun, _) = await RunAsync(server, deleted, state: RunJudgingState.WaitingForAnswers);
         Assert.True(await server.AdminServices.GetRequiredService<IJudgeSettingsService>().DeleteAsync(deleted));
         var corrupted = await JudgeSettingAsync(server, stub.BaseUrl);
+        var (corruptedRun, _) = await RunAsync(server, corrupted, state: RunJudgingState.WaitingForAnswers);
         await using (var db = server.CreateDbContext())
+        {
             await db.JudgeSettings.Where(j => j.Id == corrupted).ExecuteUpdateAsync(set => set.SetProperty(j => j.ProtectedApiKey, "not-cipher-text"));
-        var (corruptedRun, _) = await RunAsync(server, corrupted);
+            await db.Runs.Where(r => r.Id == deletedRun || r.Id == corruptedRun)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.JudgingState, RunJudgingState.Queued));
+        }
         server.Services.GetRequiredService<JudgingWakeup>().Signal();
 
         var first = await WaitForStateAsync(server, deletedRun, s => s is RunJudgingState.Failed or RunJudgingState.Succeeded, "the phase to end");

@@ -36,24 +36,23 @@ public sealed class CompareService(IDbContextFactory<SteerLabDbContext> contexts
     public async Task<SweepStart> StartSweepAsync(SweepRequest request, CancellationToken cancellationToken = default)
     {
         var caller = await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
-        var errors = new Dictionary<string, string[]>();
-        void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+        var errors = new FieldErrors();
 
         var (vectors, problem) = await LoadAsync(request.VectorIds ?? [], cancellationToken);
-        if (problem is not null) Add("vectorIds", problem);
+        if (problem is not null) errors.Add("vectorIds", problem);
         var models = vectors.Select(v => v.Entity.Model).Distinct(StringComparer.Ordinal).ToList();
-        if (models.Count > 1) Add("vectorIds", $"the vectors are for different models ({string.Join(", ", models)}); a sweep runs one model");
-        if (vectors.Any(v => !v.Vector.IsSparse) && SweepJobKind.LambdaGridProblem(request.DenseLambdas) is { } denseProblem) Add("denseLambdas", denseProblem);
-        if (vectors.Any(v => v.Vector.IsSparse) && SweepJobKind.LambdaGridProblem(request.SparseLambdas) is { } sparseProblem) Add("sparseLambdas", sparseProblem);
-        if (request.MaxQuestions is < 1 or > SweepRequest.MaxMaxQuestions) Add("maxQuestions", $"must be between 1 and {SweepRequest.MaxMaxQuestions}, got {request.MaxQuestions}");
+        if (models.Count > 1) errors.Add("vectorIds", $"the vectors are for different models ({string.Join(", ", models)}); a sweep runs one model");
+        if (vectors.Any(v => !v.Vector.IsSparse) && SweepJobKind.LambdaGridProblem(request.DenseLambdas) is { } denseProblem) errors.Add("denseLambdas", denseProblem);
+        if (vectors.Any(v => v.Vector.IsSparse) && SweepJobKind.LambdaGridProblem(request.SparseLambdas) is { } sparseProblem) errors.Add("sparseLambdas", sparseProblem);
+        if (request.MaxQuestions is < 1 or > SweepRequest.MaxMaxQuestions) errors.Add("maxQuestions", $"must be between 1 and {SweepRequest.MaxMaxQuestions}, got {request.MaxQuestions}");
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var testSet = await db.Datasets.AsNoTracking().Where(d => d.Id == request.TestSetId && d.TeamId == caller.TeamId)
             .Select(d => new { d.Name, d.PairsJson }).SingleOrDefaultAsync(cancellationToken);
-        if (testSet is null) Add("testSetId", $"there is no dataset {request.TestSetId}");
+        if (testSet is null) errors.Add("testSetId", $"there is no dataset {request.TestSetId}");
         else if (DatasetPairsJson.KindOf(testSet.PairsJson) != DatasetPairKind.AnswerChoice)
-            Add("testSetId", $"'{testSet.Name}' holds completion pairs; an A/B sweep needs A/B questions (CAA format: question, answer_matching_behavior, answer_not_matching_behavior)");
-        if (errors.Count > 0) return new SweepStart(null, errors);
+            errors.Add("testSetId", $"'{testSet.Name}' holds completion pairs; an A/B sweep needs A/B questions (CAA format: question, answer_matching_behavior, answer_not_matching_behavior)");
+        if (errors.Count > 0) return new SweepStart(null, errors.ToDictionary());
 
         var parameters = new SweepJobParameters(
             models[0],

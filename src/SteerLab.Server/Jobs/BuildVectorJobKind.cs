@@ -22,33 +22,29 @@ public sealed class BuildVectorJobKind(IOptions<SteerLabOptions> options, ModelR
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        if (parameters.ValueKind != JsonValueKind.Object) return Refuse("parameters", "the parameters must be a JSON object");
-        BuildVectorJobParameters? p;
-        try { p = parameters.Deserialize<BuildVectorJobParameters>(EngineJobJson.Options); }
-        catch (JsonException e) { return Refuse("parameters", e.Message); }
-        if (p is null) return Refuse("parameters", "the parameters must be a JSON object");
+        var (p, refusal) = JobParameters.Parse<BuildVectorJobParameters>(parameters);
+        if (p is null) return refusal!;
 
-        var errors = new Dictionary<string, string[]>();
-        void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+        var errors = new FieldErrors();
         bool inProcess = options.Value.Engine.Mode == EngineOptions.InProcess;
 
-        if (ModelRoots.CheckName(p.Model) is { } modelProblem) Add("model", modelProblem);
-        else if (inProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) Add("model", problem!);
-        if (string.IsNullOrWhiteSpace(p.DatasetName)) Add("datasetName", "the dataset needs a name");
-        if (string.IsNullOrWhiteSpace(p.DatasetPairsJson)) Add("datasetPairsJson", "the dataset has no pairs");
+        if (ModelRoots.CheckName(p.Model) is { } modelProblem) errors.Add("model", modelProblem);
+        else if (inProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) errors.Add("model", problem!);
+        if (string.IsNullOrWhiteSpace(p.DatasetName)) errors.Add("datasetName", "the dataset needs a name");
+        if (string.IsNullOrWhiteSpace(p.DatasetPairsJson)) errors.Add("datasetPairsJson", "the dataset has no pairs");
         bool usesSae = p.Method is VectorMethods.Sas or VectorMethods.SaeTs;
-        if (!VectorMethods.IsKnown(p.Method)) Add("method", $"must be one of {string.Join(", ", VectorMethods.All)}, not '{p.Method}'");
-        if (!HookPoint.TryParse(p.Hook ?? "", out _)) Add("hook", $"'{p.Hook}' is not a hook point (e.g. blocks.1.hook_resid_post)");
-        if (!BuildVectorJobParameters.ReadPositions.Contains(p.ReadPosition)) Add("readPosition", $"must be one of {string.Join(", ", BuildVectorJobParameters.ReadPositions)}, not '{p.ReadPosition}'");
-        if (usesSae && !(p.Tau > 0 && p.Tau <= 1)) Add("tau", $"must be in (0, 1], got {p.Tau}");
-        if (p.Method == VectorMethods.TopKEnr && p.K is < 1 or > MaxK) Add("k", $"must be between 1 and {MaxK}, got {p.K}");
+        if (!VectorMethods.IsKnown(p.Method)) errors.Add("method", $"must be one of {string.Join(", ", VectorMethods.All)}, not '{p.Method}'");
+        if (!HookPoint.TryParse(p.Hook ?? "", out _)) errors.Add("hook", $"'{p.Hook}' is not a hook point (e.g. blocks.1.hook_resid_post)");
+        if (!BuildVectorJobParameters.ReadPositions.Contains(p.ReadPosition)) errors.Add("readPosition", $"must be one of {string.Join(", ", BuildVectorJobParameters.ReadPositions)}, not '{p.ReadPosition}'");
+        if (usesSae && !(p.Tau > 0 && p.Tau <= 1)) errors.Add("tau", $"must be in (0, 1], got {p.Tau}");
+        if (p.Method == VectorMethods.TopKEnr && p.K is < 1 or > MaxK) errors.Add("k", $"must be between 1 and {MaxK}, got {p.K}");
         if (usesSae)
         {
-            if (string.IsNullOrWhiteSpace(p.Sae)) Add("sae", $"{VectorMethods.DisplayName(p.Method)} needs an SAE folder (e.g. \"sae\")");
-            else if (ModelRoots.CheckName(p.Sae) is { } saeProblem) Add("sae", saeProblem.Replace("model", "SAE"));
-            else if (inProcess) { try { modelRoots.ResolveSae(p.Sae); } catch (ModelPathException e) { Add("sae", e.Message); } }
+            if (string.IsNullOrWhiteSpace(p.Sae)) errors.Add("sae", $"{VectorMethods.DisplayName(p.Method)} needs an SAE folder (e.g. \"sae\")");
+            else if (ModelRoots.CheckName(p.Sae) is { } saeProblem) errors.Add("sae", saeProblem.Replace("model", "SAE"));
+            else if (inProcess) { try { modelRoots.ResolveSae(p.Sae); } catch (ModelPathException e) { errors.Add("sae", e.Message); } }
         }
-        if (p.Name is { Length: > MaxNameLength }) Add("name", $"at most {MaxNameLength} characters");
+        if (p.Name is { Length: > MaxNameLength }) errors.Add("name", $"at most {MaxNameLength} characters");
 
         return errors.Count > 0
             ? JobKindValidation.Invalid(errors)
@@ -84,6 +80,4 @@ public sealed class BuildVectorJobKind(IOptions<SteerLabOptions> options, ModelR
         job.Message = "failed";
         job.ResultJson = null;
     }
-
-    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(new Dictionary<string, string[]> { [name] = [problem] });
 }

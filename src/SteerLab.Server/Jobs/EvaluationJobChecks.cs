@@ -7,8 +7,7 @@ using SteerLab.Shared.Runs;
 
 namespace SteerLab.Server.Jobs;
 
-/// <summary>The checks the evaluation job kinds ("open-ended", "side-effects", "report") share: the parameters as a JSON
-/// object of the kind's record, the model, and the vectors with their grids. Collects every problem by parameter name, as
+/// <summary>The checks the evaluation job kinds ("open-ended", "side-effects", "report") share: the model, and the vectors with their grids. Collects every problem by parameter name, as
 /// <see cref="JobKindValidation"/> reports them.</summary>
 sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
 {
@@ -17,16 +16,6 @@ sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
     public int ErrorCount => errors.Count;
 
     public void Add(string name, string problem) => errors.Add(name, problem);
-
-    /// <summary>The parameters as <typeparamref name="T"/>, or the refusal to return.</summary>
-    public static (T? Parameters, JobKindValidation? Refusal) Parse<T>(JsonElement parameters) where T : class
-    {
-        if (parameters.ValueKind != JsonValueKind.Object) return (null, Refuse("parameters", "the parameters must be a JSON object"));
-        T? parsed;
-        try { parsed = parameters.Deserialize<T>(EngineJobJson.Options); }
-        catch (JsonException e) { return (null, Refuse("parameters", e.Message)); }
-        return parsed is null ? (null, Refuse("parameters", "the parameters must be a JSON object")) : (parsed, null);
-    }
 
     /// <summary>A model name (<paramref name="name"/> is the parameter) under the model roots; its folder is looked for
     /// only when this server runs the jobs itself (a remote worker has its own roots).</summary>
@@ -60,7 +49,5 @@ sealed class EvaluationJobChecks(bool inProcess, ModelRoots modelRoots)
     }
 
     public JobKindValidation Result(object parameters, string model) =>
-        errors.Count > 0 ? JobKindValidation.Invalid(errors.ToDictionary()) : JobKindValidation.Valid(JsonSerializer.Serialize(parameters, parameters.GetType(), EngineJobJson.Options), model);
-
-    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(FieldErrors.One(name, problem));
+        errors.Count > 0 ? JobKindValidation.Invalid(errors) : JobKindValidation.Valid(JsonSerializer.Serialize(parameters, parameters.GetType(), EngineJobJson.Options), model);
 }

@@ -31,6 +31,11 @@ public sealed record JobKindValidation(string? ParametersJson, string? Model, IR
     public static JobKindValidation Valid(string parametersJson, string? model) => new(parametersJson, model, new Dictionary<string, string[]>());
 
     public static JobKindValidation Invalid(IReadOnlyDictionary<string, string[]> errors) => new(null, null, errors);
+
+    public static JobKindValidation Invalid(FieldErrors errors) => new(null, null, errors.ToDictionary());
+
+    /// <summary>Refused for one problem of one field.</summary>
+    public static JobKindValidation Refused(string field, string problem) => new(null, null, FieldErrors.One(field, problem));
 }
 
 /// <summary>The job kinds this server accepts.</summary>

@@ -43,7 +43,7 @@ public sealed class OpenEndedJobKind(IOptions<SteerLabOptions> options, IOptions
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        var (p, refusal) = EvaluationJobChecks.Parse<OpenEndedJobParameters>(parameters);
+        var (p, refusal) = JobParameters.Parse<OpenEndedJobParameters>(parameters);
         if (p is null) return refusal!;
         var check = new EvaluationJobChecks(options.Value.Engine.Mode == EngineOptions.InProcess, modelRoots);
         check.Model("model", p.Model);

@@ -19,7 +19,7 @@ public sealed class ReportJobKind(IOptions<SteerLabOptions> options, ModelRoots 
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        var (p, refusal) = EvaluationJobChecks.Parse<ReportJobParameters>(parameters);
+        var (p, refusal) = JobParameters.Parse<ReportJobParameters>(parameters);
         if (p is null) return refusal!;
         var check = new EvaluationJobChecks(options.Value.Engine.Mode == EngineOptions.InProcess, modelRoots);
 

@@ -25,7 +25,7 @@ public sealed class SideEffectsJobKind(IOptions<SteerLabOptions> options, IOptio
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        var (p, refusal) = EvaluationJobChecks.Parse<SideEffectsJobParameters>(parameters);
+        var (p, refusal) = JobParameters.Parse<SideEffectsJobParameters>(parameters);
         if (p is null) return refusal!;
         var check = new EvaluationJobChecks(options.Value.Engine.Mode == EngineOptions.InProcess, modelRoots);
         check.Model("model", p.Model);

@@ -15,26 +15,22 @@ public sealed class SweepJobKind(IOptions<SteerLabOptions> options, ModelRoots m
 
     public JobKindValidation Validate(JsonElement parameters)
     {
-        if (parameters.ValueKind != JsonValueKind.Object) return Refuse("parameters", "the parameters must be a JSON object");
-        SweepJobParameters? p;
-        try { p = parameters.Deserialize<SweepJobParameters>(EngineJobJson.Options); }
-        catch (JsonException e) { return Refuse("parameters", e.Message); }
-        if (p is null) return Refuse("parameters", "the parameters must be a JSON object");
+        var (p, refusal) = JobParameters.Parse<SweepJobParameters>(parameters);
+        if (p is null) return refusal!;
 
-        var errors = new Dictionary<string, string[]>();
-        void Add(string name, string problem) => errors[name] = [.. errors.GetValueOrDefault(name) ?? [], problem];
+        var errors = new FieldErrors();
 
-        if (ModelRoots.CheckName(p.Model) is { } modelProblem) Add("model", modelProblem);
-        else if (options.Value.Engine.Mode == EngineOptions.InProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) Add("model", problem!);
-        if (string.IsNullOrWhiteSpace(p.TestSetPairsJson)) Add("testSetPairsJson", "the test set has no questions");
-        if (p.MaxQuestions is < 1 or > SweepRequest.MaxMaxQuestions) Add("maxQuestions", $"must be between 1 and {SweepRequest.MaxMaxQuestions}, got {p.MaxQuestions}");
-        if (p.Vectors is not { Length: > 0 and <= ICompareService.MaxVectors }) Add("vectors", $"give 1 to {ICompareService.MaxVectors} vectors");
+        if (ModelRoots.CheckName(p.Model) is { } modelProblem) errors.Add("model", modelProblem);
+        else if (options.Value.Engine.Mode == EngineOptions.InProcess && !modelRoots.TryResolve(p.Model, out _, out var problem)) errors.Add("model", problem!);
+        if (string.IsNullOrWhiteSpace(p.TestSetPairsJson)) errors.Add("testSetPairsJson", "the test set has no questions");
+        if (p.MaxQuestions is < 1 or > SweepRequest.MaxMaxQuestions) errors.Add("maxQuestions", $"must be between 1 and {SweepRequest.MaxMaxQuestions}, got {p.MaxQuestions}");
+        if (p.Vectors is not { Length: > 0 and <= ICompareService.MaxVectors }) errors.Add("vectors", $"give 1 to {ICompareService.MaxVectors} vectors");
         else
             for (int i = 0; i < p.Vectors.Length; i++)
             {
-                if (p.Vectors[i] is not { } vector || string.IsNullOrWhiteSpace(vector.VectorDocument)) { Add($"vectors[{i}]", "the vector document is missing"); continue; }
-                if (LambdaGridProblem(vector.Lambdas) is { } gridProblem) Add($"vectors[{i}].lambdas", gridProblem);
-                if (vector.Sae is { } sae && ModelRoots.CheckName(sae) is { } saeProblem) Add($"vectors[{i}].sae", saeProblem.Replace("model", "SAE"));
+                if (p.Vectors[i] is not { } vector || string.IsNullOrWhiteSpace(vector.VectorDocument)) { errors.Add($"vectors[{i}]", "the vector document is missing"); continue; }
+                if (LambdaGridProblem(vector.Lambdas) is { } gridProblem) errors.Add($"vectors[{i}].lambdas", gridProblem);
+                if (vector.Sae is { } sae && ModelRoots.CheckName(sae) is { } saeProblem) errors.Add($"vectors[{i}].sae", saeProblem.Replace("model", "SAE"));
             }
 
         return errors.Count > 0
@@ -48,6 +44,4 @@ public sealed class SweepJobKind(IOptions<SteerLabOptions> options, ModelRoots m
         : lambdas.Count > SweepRequest.MaxLambdas ? $"at most {SweepRequest.MaxLambdas} coefficients"
         : lambdas.Any(l => !double.IsFinite(l)) ? "every coefficient must be a finite number"
         : null;
-
-    static JobKindValidation Refuse(string name, string problem) => JobKindValidation.Invalid(new Dictionary<string, string[]> { [name] = [problem] });
 }

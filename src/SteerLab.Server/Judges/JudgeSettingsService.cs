@@ -43,8 +43,8 @@ public sealed class JudgeSettingsService(
 
         var (cleaned, errors) = JudgeSettingValidation.Check(request);
         if (errors.Count == 0 && await db.JudgeSettings.AnyAsync(j => j.TeamId == team && j.Name == cleaned.Name && j.Id != request.Id, cancellationToken))
-            errors["name"] = [$"the team already has a judge named \"{cleaned.Name}\""];
-        if (errors.Count > 0) return new JudgeSettingSave(null, errors);
+            errors.Add("name", $"the team already has a judge named \"{cleaned.Name}\"");
+        if (errors.Count > 0) return new JudgeSettingSave(null, errors.ToDictionary());
 
         var now = time.GetUtcNow().UtcDateTime;
         if (row is null)

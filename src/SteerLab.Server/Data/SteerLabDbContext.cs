@@ -41,6 +41,35 @@ public abstract class SteerLabDbContext(DbContextOptions options) : IdentityUser
         conventions.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        TruncateTimesToMicroseconds();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        TruncateTimesToMicroseconds();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>PostgreSQL keeps times to the microsecond, .NET to 100 ns: a row's time is cut to the microsecond before
+    /// it is saved, so what a create returns equals what every later read returns, on either provider.</summary>
+    void TruncateTimesToMicroseconds()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is DateTime time && time.Ticks % TimeSpan.TicksPerMicrosecond != 0)
+                    property.CurrentValue = time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
+                else if (property.CurrentValue is DateTimeOffset offset && offset.Ticks % TimeSpan.TicksPerMicrosecond != 0)
+                    property.CurrentValue = offset.AddTicks(-(offset.Ticks % TimeSpan.TicksPerMicrosecond));
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         base.OnModelCreating(model);

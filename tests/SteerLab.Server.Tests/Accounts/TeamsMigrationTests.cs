@@ -11,7 +11,7 @@ namespace SteerLab.Server.Tests.Accounts;
 /// administrator becomes, so nothing is lost or hidden.</summary>
 public sealed class TeamsMigrationTests
 {
-    const string BeforeTeams = "20261124012954_ChatPresetsAndFeatureLabels";
+    const string BeforeTeams = "ChatPresetsAndFeatureLabels";
 
     [Fact]
     public async Task RowsFromBeforeTeams_BelongToTheDefaultTeam_AndItsOwnerSeesThem()
@@ -20,18 +20,8 @@ public sealed class TeamsMigrationTests
         try
         {
             var datasetId = Guid.NewGuid();
-            var options = new DbContextOptionsBuilder<SqliteSteerLabDbContext>().UseSqlite($"Data Source={Path.Combine(dataFolder, "steerlab.db")}").Options;
-            await using (var old = new SqliteSteerLabDbContext(options))
-            {
-                await old.GetService<IMigrator>().MigrateAsync(BeforeTeams);
-                await old.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO Datasets (Id, Name, Description, ContentHash, PairCount, PairsJson, CreatedAt) VALUES ({0}, 'from before', '', 'abc123', 1, '[]', '2026-11-01 00:00:00')",
-                    datasetId.ToString().ToUpperInvariant());
-                await old.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO ChatPresets (Id, Name, Model, SettingsJson, CreatedAt) VALUES ({0}, 'old preset', 'stories260K', '{{}}', '2026-11-01 00:00:00')",
-                    Guid.NewGuid().ToString().ToUpperInvariant());
-            }
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (TestPostgres.IsOn) await ArrangePostgresAsync(dataFolder, datasetId);
+            else await ArrangeSqliteAsync(dataFolder, datasetId);
 
             await using var server = new SteerLabServer(dataFolder: dataFolder);
             var listed = await new Datasets.DatasetApi(server.CreateClient()).ListAsync(); // starts the server: migrates
@@ -46,4 +36,41 @@ public sealed class TeamsMigrationTests
         }
         finally { SteerLabServer.TryDelete(dataFolder); }
     }
+
+    /// <summary>A SQLite database as it was before teams, with a dataset and a chat preset.</summary>
+    static async Task ArrangeSqliteAsync(string dataFolder, Guid datasetId)
+    {
+        var options = new DbContextOptionsBuilder<SqliteSteerLabDbContext>().UseSqlite($"Data Source={Path.Combine(dataFolder, "steerlab.db")}").Options;
+        await using (var old = new SqliteSteerLabDbContext(options))
+        {
+            await old.GetService<IMigrator>().MigrateAsync(MigrationId(old, BeforeTeams));
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO Datasets (Id, Name, Description, ContentHash, PairCount, PairsJson, CreatedAt) VALUES ({0}, 'from before', '', 'abc123', 1, '[]', '2026-11-01 00:00:00')",
+                datasetId.ToString().ToUpperInvariant());
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO ChatPresets (Id, Name, Model, SettingsJson, CreatedAt) VALUES ({0}, 'old preset', 'stories260K', '{{}}', '2026-11-01 00:00:00')",
+                Guid.NewGuid().ToString().ToUpperInvariant());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>The same on the PostgreSQL database the test server will use for <paramref name="dataFolder"/>.</summary>
+    static async Task ArrangePostgresAsync(string dataFolder, Guid datasetId)
+    {
+        var options = new DbContextOptionsBuilder<PostgresSteerLabDbContext>().UseNpgsql(TestPostgres.ConnectionStringFor(dataFolder)).Options;
+        await using (var old = new PostgresSteerLabDbContext(options))
+        {
+            await old.GetService<IMigrator>().MigrateAsync(MigrationId(old, BeforeTeams));
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"Datasets\" (\"Id\", \"Name\", \"Description\", \"ContentHash\", \"PairCount\", \"PairsJson\", \"CreatedAt\") VALUES ({0}, 'from before', '', 'abc123', 1, '[]', '2026-11-01 00:00:00+00')",
+                datasetId);
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"ChatPresets\" (\"Id\", \"Name\", \"Model\", \"SettingsJson\", \"CreatedAt\") VALUES ({0}, 'old preset', 'stories260K', '{{}}', '2026-11-01 00:00:00+00')",
+                Guid.NewGuid());
+        }
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>The provider's id of the migration named <paramref name="name"/> (ids start with the time it was added).</summary>
+    static string MigrationId(SteerLabDbContext context, string name) => context.Database.GetMigrations().Single(m => m.EndsWith("_" + name, StringComparison.Ordinal));
 }

@@ -9,8 +9,9 @@ using SteerLab.Server.Data;
 
 namespace SteerLab.Server.Tests.Support;
 
-/// <summary>The real host over a real SQLite file in a temporary data folder, with ../shared/data as its model root.
-/// Give the same <see cref="DataFolder"/> to a second instance to simulate a restart on the same database.</summary>
+/// <summary>The real host over a real SQLite file in a temporary data folder (or a PostgreSQL database of its own, see
+/// <see cref="TestPostgres"/>), with ../shared/data as its model root. Give the same <see cref="DataFolder"/> to a second
+/// instance to simulate a restart on the same database.</summary>
 public sealed class SteerLabServer : WebApplicationFactory<Program>
 {
     public const string WorkerKey = "test-worker-key";
@@ -39,11 +40,17 @@ public sealed class SteerLabServer : WebApplicationFactory<Program>
             ["SteerLab:InstanceName"] = InstanceName,
             ["SteerLab:Jobs:PollInterval"] = "00:00:00.200",
         };
+        if (TestPostgres.IsOn)
+        {
+            settings["SteerLab:Database:Provider"] = "postgres";
+            settings["ConnectionStrings:SteerLab"] = TestPostgres.ConnectionStringFor(DataFolder);
+        }
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
     }
 
     public string DataFolder { get; }
 
+    /// <summary>The SQLite file (when the tests run on SQLite).</summary>
     public string DatabaseFile => Path.Combine(DataFolder, "steerlab.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -128,8 +135,10 @@ public sealed class SteerLabServer : WebApplicationFactory<Program>
         if (ownsDataFolder) TryDelete(DataFolder);
     }
 
+    /// <summary>Deletes a data folder and its database.</summary>
     public static void TryDelete(string folder)
     {
+        TestPostgres.Drop(folder);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // pooled connections keep the file open
         try { Directory.Delete(folder, recursive: true); }
         catch (IOException) { }

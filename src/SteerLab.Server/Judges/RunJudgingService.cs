@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using SteerLab.Server.Jobs;
+using SteerLab.Shared.Jobs;
 
 namespace SteerLab.Server.Judges;
 
@@ -6,12 +8,14 @@ namespace SteerLab.Server.Judges;
 /// re-queues the runs a previous start of this instance left Running (as the job scheduler recovers jobs); then it
 /// claims Queued runs (Queued → Running on this instance, a conditional update, so two instances never take the same
 /// run), at most SteerLab:Judges:MaxRunsAtOnce at a time, and judges each with a <see cref="RunJudgingPass"/>. It wakes
-/// on <see cref="JudgingWakeup"/> and polls besides. On shutdown the passes stop and their runs stay Running, to be
+/// on <see cref="JudgingWakeup"/> — signalled whenever a job of this instance succeeds, since an open-ended job queues
+/// its run's judging in the transaction that completes it — and polls besides (runs queued by other instances). On shutdown the passes stop and their runs stay Running, to be
 /// resumed from their first unjudged (answer, item) at the next start.</summary>
 public sealed class RunJudgingService(
     RunJudgingStore store,
     RunJudgingPass pass,
     JudgingWakeup wakeup,
+    JobUpdates jobUpdates,
     IOptions<JudgeOptions> options,
     ILogger<RunJudgingService> logger) : BackgroundService
 {
@@ -19,6 +23,7 @@ public sealed class RunJudgingService(
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        using var finishedJobs = jobUpdates.Subscribe(update => { if (update.State == JobState.Succeeded) wakeup.Signal(); });
         try
         {
             int recovered = await store.RecoverInterruptedAsync(stopping);

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SteerLab.Engine.Worker;
 using SteerLab.Server.Data;
+using SteerLab.Server.Jobs;
 using SteerLab.Server.Judges;
 using SteerLab.Server.Runs;
 using SteerLab.Server.Tests.Support;
+using SteerLab.Shared.Engine;
 using SteerLab.Shared.Jobs;
 using SteerLab.Shared.Runs;
 
@@ -42,16 +45,22 @@ public sealed class RunJudgingServiceTests
     /// <summary>An open-ended run whose engine job has finished: its answers stored (questions × (unsteered + λs)), its
     /// judging phase in <paramref name="state"/>.</summary>
     static async Task<(Guid RunId, long[] AnswerIds)> RunAsync(SteerLabServer server, Guid? judgeSettingId, int questions = 3,
-        RunJudgingState state = RunJudgingState.Queued, string? instance = null)
+        RunJudgingState state = RunJudgingState.Queued, string? instance = null, Guid? runningJobId = null)
     {
         var request = new RunRequest(RunKinds.OpenEnded, "judged run", [Guid.NewGuid()], [0, 4], [],
             OpenEnded: new OpenEndedRunSettings("[{\"question\":\"q\"}]", "questions", Behaviour, new JudgeChoice(JudgeKinds.OpenAi, judgeSettingId), JudgeSeed: JudgeSeed));
         await using var db = server.CreateDbContext();
-        var job = new Job
-        {
-            Id = Guid.NewGuid(), TeamId = Team.DefaultId, Kind = "open-ended", Model = "stories260K", ParametersJson = "{}", State = JobState.Succeeded,
-            Message = "done", Progress = 1, CreatedAt = DateTime.UtcNow, FinishedAt = DateTime.UtcNow,
-        };
+        var job = runningJobId is { } running
+            ? new Job
+            {
+                Id = running, TeamId = Team.DefaultId, Kind = "open-ended", Model = "stories260K", ParametersJson = "{}", State = JobState.Running,
+                Attempts = 1, Message = "generating", CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+            }
+            : new Job
+            {
+                Id = Guid.NewGuid(), TeamId = Team.DefaultId, Kind = "open-ended", Model = "stories260K", ParametersJson = "{}", State = JobState.Succeeded,
+                Message = "done", Progress = 1, CreatedAt = DateTime.UtcNow, FinishedAt = DateTime.UtcNow,
+            };
         var run = new EvaluationRun
         {
             Id = Guid.NewGuid(), TeamId = Team.DefaultId, Kind = RunKinds.OpenEnded, Name = "judged run", Model = "stories260K", JobId = job.Id,
@@ -64,7 +73,7 @@ public sealed class RunJudgingServiceTests
         for (int q = 0; q < questions; q++)
             foreach (double? lambda in new double?[] { null, 0, 4 })
                 answers.Add(new RunAnswer { RunId = run.Id, Series = 0, QuestionIndex = q, Question = $"question {q}", Lambda = lambda, Text = $"answer {q} at {lambda}", Finish = "stop" });
-        db.RunAnswers.AddRange(answers);
+        if (runningJobId is null) db.RunAnswers.AddRange(answers); // a running job's answers come with its result
         await db.SaveChangesAsync();
         return (run.Id, answers.Select(a => a.Id).ToArray());
     }
@@ -171,6 +180,33 @@ public sealed class RunJudgingServiceTests
             Assert.Empty(await JudgementsAsync(after, othersRun));
         }
         finally { SteerLabServer.TryDelete(folder); }
+    }
+
+    [Fact]
+    public async Task AnOpenEndedJobCompleting_StartsItsRunsJudging_WithoutWaitingForThePoll()
+    {
+        await using var stub = await StubJudgeServer.StartAsync("5");
+        // A poll far longer than the test waits: only the job's completion can start the judging in time.
+        await using var server = new SteerLabServer(engineMode: "workers", extraSettings: new Dictionary<string, string?>
+        {
+            ["SteerLab:Judges:PollInterval"] = "00:30:00",
+        });
+        var setting = await JudgeSettingAsync(server, stub.BaseUrl);
+        var jobId = Guid.NewGuid();
+        var (runId, _) = await RunAsync(server, setting, questions: 2, state: RunJudgingState.WaitingForAnswers, runningJobId: jobId);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the service has looked once at start and now waits for its poll
+
+        var answers = Enumerable.Range(0, 2).SelectMany(q => new double?[] { null, 4 }.Select(lambda =>
+            new OpenEndedJobAnswer(q, $"question {q}", lambda, $"answer {q} at {lambda}", "stop", null, null))).ToArray();
+        var result = new OpenEndedJobResult("stories260K", "questions", 2, "openai", Behaviour,
+            [new OpenEndedJobSeries(Guid.NewGuid(), "vector", "caa", false, [4], answers)]);
+        Assert.True(await server.Services.GetRequiredService<JobStore>().CompleteAsync(jobId, 1,
+            new EngineJobResult(jobId, EngineJobStatus.Succeeded, JsonSerializer.Serialize(result, EngineJobJson.Options)), CancellationToken.None));
+
+        var run = await WaitForStateAsync(server, runId, s => s is RunJudgingState.Succeeded or RunJudgingState.Failed, "judging to end");
+        Assert.Equal(RunJudgingState.Succeeded, run.JudgingState);
+        Assert.Equal(answers.Length * 2, (await JudgementsAsync(server, runId)).Count);
+        Assert.Equal(answers.Length * 2, stub.Requests);
     }
 
     static RunJudgement Made(Guid runId, long answerId, string item) => new()

@@ -11,7 +11,7 @@ namespace SteerLab.Server.Judges;
 /// judgement is inserted as soon as it is made, so a stopped server loses at most the calls in flight and a resumed pass
 /// never scores anything twice. After each judgement the progress message is written on condition that the run is still
 /// Running here, and a watcher re-reads the state every poll interval: a person's cancellation stops the pass promptly,
-/// calls in flight included. Server shutdown stops it too but leaves the run Running, for the next start to resume.</summary>
+/// calls in flight included, and so does deleting the judge setting (the run then fails, saying so). Server shutdown stops it too but leaves the run Running, for the next start to resume.</summary>
 public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory judges, IOptions<JudgeOptions> options, ILogger<RunJudgingPass> logger)
 {
     public async Task JudgeAsync(Guid runId, CancellationToken stopping)
@@ -58,7 +58,7 @@ public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory jud
         if (!await store.ReportProgressAsync(runId, $"judged {done} of {total}", stopping)) return;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var watcher = WatchForCancellationAsync(runId, stop);
+        var watcher = WatchAsync(runId, stop);
         try
         {
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = prepared.MaxConcurrency, CancellationToken = stop.Token },
@@ -75,7 +75,9 @@ public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory jud
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            logger.LogInformation("Judging of run {RunId} stopped: it was cancelled or deleted", runId);
+            if (await watcher == JudgingCheck.JudgeDeleted)
+                await FailAsync(runId, "the judge setting this run uses was deleted while it was judging; the judgements made so far are kept");
+            else logger.LogInformation("Judging of run {RunId} stopped: it was cancelled or deleted", runId);
             return;
         }
         finally
@@ -89,20 +91,22 @@ public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory jud
             total == 0 ? "no answers to judge" : $"judged {judged} of {total}: {scored} scored, {judged - scored} not scored", CancellationToken.None);
     }
 
-    /// <summary>Re-reads the run's state every poll interval and stops the pass once it is no longer Running here, so
-    /// that a cancellation does not wait for a slow judge's answers.</summary>
-    async Task WatchForCancellationAsync(Guid runId, CancellationTokenSource stop)
+    /// <summary>Re-reads the run's state every poll interval and stops the pass once it is no longer Running here or its
+    /// judge setting is gone, so that neither waits for a slow judge's answers. Returns what it found last.</summary>
+    async Task<JudgingCheck> WatchAsync(Guid runId, CancellationTokenSource stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(options.Value.PollInterval, stop.Token);
-                if (!await store.IsStillJudgingAsync(runId, stop.Token)) { await stop.CancelAsync(); return; }
+                var check = await store.CheckAsync(runId, stop.Token);
+                if (check != JudgingCheck.Judging) { await stop.CancelAsync(); return check; }
             }
         }
         catch (OperationCanceledException) { } // the pass ended, or the server is stopping
         catch (Exception e) { logger.LogWarning(e, "Could not re-read the state of run {RunId}; its cancellation is noticed after the next judgement", runId); }
+        return JudgingCheck.Judging;
     }
 
     async Task<Prepared?> FailAsync(Guid runId, string message)

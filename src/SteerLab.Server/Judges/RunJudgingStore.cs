@@ -139,12 +139,15 @@ public sealed class RunJudgingStore(IDbContextFactory<SteerLabDbContext> context
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.JudgingMessage, text), cancellation) > 0;
     }
 
-    /// <summary>Whether the run is still Running on this instance.</summary>
-    public async Task<bool> IsStillJudgingAsync(Guid runId, CancellationToken cancellation)
+    /// <summary>Whether the run is still Running on this instance, and still has its judge setting (deleting a setting
+    /// clears the runs' reference to it).</summary>
+    public async Task<JudgingCheck> CheckAsync(Guid runId, CancellationToken cancellation)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         string instance = InstanceName;
-        return await db.Runs.AnyAsync(r => r.Id == runId && r.JudgingState == RunJudgingState.Running && r.JudgingServerInstance == instance, cancellation);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId && r.JudgingState == RunJudgingState.Running && r.JudgingServerInstance == instance)
+            .Select(r => new { r.JudgeSettingId }).SingleOrDefaultAsync(cancellation);
+        return run is null ? JudgingCheck.Stopped : run.JudgeSettingId is null ? JudgingCheck.JudgeDeleted : JudgingCheck.Judging;
     }
 
     /// <summary>How many of the run's judgements exist and how many of them are scored.</summary>
@@ -170,4 +173,14 @@ public sealed class RunJudgingStore(IDbContextFactory<SteerLabDbContext> context
     }
 
     static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
+
+/// <summary>What <see cref="RunJudgingStore.CheckAsync"/> found.</summary>
+public enum JudgingCheck
+{
+    Judging,
+    /// <summary>No longer Running here: cancelled, deleted, or taken over.</summary>
+    Stopped,
+    /// <summary>Running here, but its judge setting was deleted.</summary>
+    JudgeDeleted,
 }

@@ -209,6 +209,29 @@ public sealed class RunJudgingServiceTests
         Assert.Equal(answers.Length * 2, stub.Requests);
     }
 
+    [Fact]
+    public async Task DeletingTheJudgeSetting_WhileItJudges_StopsThePass_AndFailsTheRunSayingSo()
+    {
+        // Two quick answers, then a judge that takes far longer than the test waits.
+        await using var stub = await StubJudgeServer.StartAsync(n => n <= 2 ? StubAnswer.Reply("6") : StubAnswer.Never);
+        await using var server = NewServer();
+        var setting = await JudgeSettingAsync(server, stub.BaseUrl, maxConcurrency: 1, timeoutSeconds: 300);
+        var (runId, answers) = await RunAsync(server, setting);
+        server.Services.GetRequiredService<JudgingWakeup>().Signal();
+
+        var deadline = DateTime.UtcNow + Wait;
+        while (stub.Requests < 3) { Assert.True(DateTime.UtcNow < deadline, "the third judgement was never asked for"); await Task.Delay(20); }
+        Assert.True(await server.AdminServices.GetRequiredService<IJudgeSettingsService>().DeleteAsync(setting));
+
+        var run = await WaitForStateAsync(server, runId, s => s != RunJudgingState.Running, "the pass to stop");
+        Assert.Equal(RunJudgingState.Failed, run.JudgingState);
+        Assert.Contains("deleted while it was judging", run.JudgingMessage);
+        Assert.Equal(1, stub.Aborted); // the call in flight was abandoned, not waited for
+        Assert.Equal(2, (await JudgementsAsync(server, runId)).Count); // those made are kept
+        Assert.Equal(3, stub.Requests);
+        Assert.True(answers.Length * 2 > 3);
+    }
+
     static RunJudgement Made(Guid runId, long answerId, string item) => new()
     {
         RunId = runId, AnswerId = answerId, Item = item, Judge = "earlier", Status = "Scored", Score = 3, RawText = "3", CreatedAt = DateTime.UtcNow,

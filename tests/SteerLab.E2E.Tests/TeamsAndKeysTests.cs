@@ -40,6 +40,7 @@ public sealed class TeamsAndKeysTests
         await page.GetByTestId("create-invitation").ClickAsync();
         string link = await page.GetByTestId("new-invitation-link").InputValueAsync();
         Assert.Contains("/invite/", link);
+        Assert.Equal("open", (await page.GetByTestId("invitation-status").First.InnerTextAsync()).Trim()); // listed for the owner
         await browser.ScreenshotAsync("invitation");
         await page.GetByTestId("sign-out").ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/account/sign-in"));

@@ -163,6 +163,41 @@ public sealed class TeamScopingTests
     }
 
     [Fact]
+    public async Task ARevokedInvitation_IsListedAsRevoked_AndCannotBeAccepted()
+    {
+        await using var server = new SteerLabServer();
+        var admin = await Accounts.AdminIdAsync(server);
+        var teamB = await Accounts.CreateTeamAsync(server, "Team B");
+        var invited = await Accounts.CreateUserAsync(server, "invited@steerlab.test", teamB, TeamRoles.Owner);
+        var editor = await Accounts.CreateUserAsync(server, "editor@steerlab.test", Team.DefaultId, TeamRoles.Editor);
+        TeamInvitationCreated revoked, kept;
+        await using (var scope = Accounts.ActingFor(server, admin))
+        {
+            var teams = scope.ServiceProvider.GetRequiredService<ITeamService>();
+            revoked = await teams.CreateInvitationAsync(TeamRoles.Editor);
+            kept = await teams.CreateInvitationAsync(TeamRoles.Viewer);
+            Assert.True(await teams.RevokeInvitationAsync(revoked.Invitation.Id));
+            Assert.False(await teams.RevokeInvitationAsync(revoked.Invitation.Id)); // once
+
+            var listed = await teams.ListInvitationsAsync();
+            Assert.Equal([kept.Invitation.Id, revoked.Invitation.Id], listed.Select(i => i.Id)); // newest first
+            Assert.NotNull(listed.Single(i => i.Id == revoked.Invitation.Id).RevokedAt);
+            Assert.Null(listed.Single(i => i.Id == kept.Invitation.Id).RevokedAt);
+        }
+        await using (var scope = Accounts.ActingFor(server, invited))
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<ITeamService>().AcceptInvitationAsync(revoked.Path["/invite/".Length..]));
+        await using (var scope = Accounts.ActingFor(server, editor)) // only owners see or revoke invitations
+        {
+            var teams = scope.ServiceProvider.GetRequiredService<ITeamService>();
+            await Assert.ThrowsAsync<TeamAccessDeniedException>(() => teams.ListInvitationsAsync());
+            await Assert.ThrowsAsync<TeamAccessDeniedException>(() => teams.RevokeInvitationAsync(kept.Invitation.Id));
+        }
+
+        await using var db = server.CreateDbContext();
+        Assert.DoesNotContain(db.TeamMembers, m => m.UserId == invited && m.TeamId == Team.DefaultId);
+    }
+
+    [Fact]
     public async Task OnlyOwners_ManageMembers_AndATeamKeepsAnOwner()
     {
         await using var server = new SteerLabServer();

@@ -61,6 +61,46 @@ public sealed class AccountAndTeamPageTests
     }
 
     [Fact]
+    public async Task TeamPage_ListsAnOwnersInvitationsWithTheirStatus_AndRevokesAnOpenOne()
+    {
+        var teams = new FakeTeamService();
+        var now = DateTime.UtcNow;
+        teams.Invitations.Add(new TeamInvitationView(Guid.NewGuid(), TeamRoles.Reviewer, now.AddDays(-3), now.AddDays(4), AcceptedAt: now.AddDays(-2), RevokedAt: null));
+        teams.Invitations.Add(new TeamInvitationView(Guid.NewGuid(), TeamRoles.Viewer, now.AddDays(-9), now.AddDays(-2), null, null));
+        await using var ctx = NewContext(new FakeAccountService(), teams);
+        var page = ctx.Render<TeamPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=invitation-row]").Count), TimeSpan.FromSeconds(5));
+
+        await page.Find("[data-testid=create-invitation]").ClickAsync(new()); // a new viewer invitation, open
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=invitation-row]").Count));
+        Assert.Equal(["open", $"accepted {now.AddDays(-2):yyyy-MM-dd HH:mm}", "expired"],
+            page.FindAll("[data-testid=invitation-status]").Select(c => c.TextContent.Trim()));
+        var revoke = Assert.Single(page.FindAll("[data-testid=revoke-invitation]")); // only the open one
+
+        await revoke.ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.StartsWith("revoked ", page.FindAll("[data-testid=invitation-status]")[0].TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=revoke-invitation]"));
+        Assert.Empty(page.FindAll("[data-testid=new-invitation]")); // the revoked link is no longer offered
+        Assert.NotNull(Assert.Single(teams.Invitations, i => i.Role == TeamRoles.Viewer && i.AcceptedAt is null && i.ExpiresAt > now).RevokedAt);
+    }
+
+    [Fact]
+    public async Task TeamPage_ForANonOwner_NeverAsksForInvitations()
+    {
+        var teams = new FakeTeamService();
+        var accounts = new FakeAccountService { Role = TeamRoles.Editor };
+        await using var ctx = NewContext(accounts, teams);
+        var page = ctx.Render<TeamPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=member-row]").Count), TimeSpan.FromSeconds(5));
+        Assert.Equal(0, teams.InvitationListings);
+        Assert.Empty(page.FindAll("[data-testid=invitation-list]"));
+        Assert.Empty(page.FindAll("[data-testid=create-invitation]"));
+        Assert.Empty(page.FindAll("[data-testid=team-error]"));
+    }
+
+    [Fact]
     public async Task TeamPage_ShowsAnErrorFromTheService()
     {
         var teams = new ThrowingTeamService();

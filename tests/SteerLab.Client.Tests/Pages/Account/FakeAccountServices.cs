@@ -11,8 +11,14 @@ sealed class FakeAccountService : IAccountService
     public List<ApiKeyView> Keys { get; } = [];
     public int Created { get; private set; }
 
-    public Task<AccountView> GetAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(new AccountView(UserId, "me@lab.test", false, Team, [Team]));
+    /// <summary>The user's role in the team.</summary>
+    public string Role { get; init; } = TeamRoles.Owner;
+
+    public Task<AccountView> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var team = Team with { Role = Role };
+        return Task.FromResult(new AccountView(UserId, "me@lab.test", false, team, [team]));
+    }
 
     public Task SwitchTeamAsync(Guid teamId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -48,8 +54,14 @@ sealed class FakeTeamService : ITeamService
     public Task<IReadOnlyList<TeamMemberView>> ListMembersAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TeamMemberView>>(Members.ToList());
 
-    public Task<IReadOnlyList<TeamInvitationView>> ListInvitationsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<TeamInvitationView>>([]);
+    public List<TeamInvitationView> Invitations { get; } = [];
+    public int InvitationListings { get; private set; }
+
+    public Task<IReadOnlyList<TeamInvitationView>> ListInvitationsAsync(CancellationToken cancellationToken = default)
+    {
+        InvitationListings++;
+        return Task.FromResult<IReadOnlyList<TeamInvitationView>>(Invitations.OrderByDescending(i => i.CreatedAt).ToList());
+    }
 
     public Task ChangeRoleAsync(Guid userId, string role, CancellationToken cancellationToken = default)
     {
@@ -65,10 +77,20 @@ sealed class FakeTeamService : ITeamService
         return Task.CompletedTask;
     }
 
-    public Task<TeamInvitationCreated> CreateInvitationAsync(string role, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new TeamInvitationCreated(new TeamInvitationView(Guid.NewGuid(), role, DateTime.UtcNow, DateTime.UtcNow.AddDays(7), null, null), "/invite/sli_token123"));
+    public Task<TeamInvitationCreated> CreateInvitationAsync(string role, CancellationToken cancellationToken = default)
+    {
+        var invitation = new TeamInvitationView(Guid.NewGuid(), role, DateTime.UtcNow, DateTime.UtcNow.AddDays(7), null, null);
+        Invitations.Add(invitation);
+        return Task.FromResult(new TeamInvitationCreated(invitation, "/invite/sli_token123"));
+    }
 
-    public Task<bool> RevokeInvitationAsync(Guid id, CancellationToken cancellationToken = default) => Task.FromResult(true);
+    public Task<bool> RevokeInvitationAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        int i = Invitations.FindIndex(v => v.Id == id && v.AcceptedAt is null && v.RevokedAt is null);
+        if (i < 0) return Task.FromResult(false);
+        Invitations[i] = Invitations[i] with { RevokedAt = DateTime.UtcNow };
+        return Task.FromResult(true);
+    }
 
     public Task<TeamView?> AcceptInvitationAsync(string token, CancellationToken cancellationToken = default) => Task.FromResult<TeamView?>(null);
 

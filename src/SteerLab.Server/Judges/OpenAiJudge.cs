@@ -92,8 +92,9 @@ public sealed class OpenAiJudge : IJudge
                 ? $"gave up after {made} attempt{(made == 1 ? "" : "s")} ({endpoint.MaxRetries} retries allowed); the last one: {Describe(e)}"
                 : made == 0 ? $"the request could not be made: {Describe(e)}"
                 : $"{Describe(e)} (not retried: only timeouts, connection failures, 408, 429 and 5xx are; attempt {made})";
+            detail = WithoutKey(detail);
             logger?.LogWarning("Judge {Judge}: {Detail}", Name, detail);
-            return Judgement.NotScored(JudgementStatus.Failed, ErrorBody(e), detail);
+            return Judgement.NotScored(JudgementStatus.Failed, WithoutKey(ErrorBody(e)), detail);
         }
     }
 
@@ -107,8 +108,13 @@ public sealed class OpenAiJudge : IJudge
         _ => $"{e.GetType().Name}: {OneLine(e.Message)}",
     };
 
+    /// <summary>An endpoint's words with the API key taken out: some echo a rejected key in their error, and what is kept
+    /// of a failed judgement is shown to everyone who reads the run.</summary>
+    string WithoutKey(string text) =>
+        endpoint.ApiKey is { Length: >= 8 } key ? text.Replace(key, "[API key removed]", StringComparison.Ordinal) : text;
+
     /// <summary>The endpoint's error body, when it sent one: what it said is worth keeping for the person reading the
-    /// failed judgement.</summary>
+    /// failed judgement (without the key, see <see cref="WithoutKey"/>).</summary>
     static string ErrorBody(Exception e)
     {
         if (e is not ClientResultException result || result.GetRawResponse() is not { } response) return "";

@@ -161,6 +161,19 @@ public sealed class OpenAiJudgeTests
     }
 
     [Fact]
+    public async Task AnEndpointEchoingTheKey_InItsError_HasItRemoved_FromWhatIsKept()
+    {
+        await using var stub = await StubJudgeServer.StartAsync(_ => new StubAnswer(401, $"Incorrect API key provided: {Key}. Find yours at …", TimeSpan.Zero));
+
+        var judgement = await Judge(stub).ScoreAsync(Behaviour, CancellationToken.None);
+
+        Assert.Equal(JudgementStatus.Failed, judgement.Status);
+        Assert.DoesNotContain(Key, judgement.RawText);
+        Assert.DoesNotContain(Key, judgement.Detail);
+        Assert.Contains("Incorrect API key provided: [API key removed]", judgement.RawText); // the rest is kept
+    }
+
+    [Fact]
     public async Task BadRequest_IsNotRetried()
     {
         await using var stub = await StubJudgeServer.StartAsync(_ => StubAnswer.Error(400));

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace SteerLab.Server.Tests.Judges;
 
 /// <summary>What the stub answers one request: a reply text (status 200, in OpenAI's chat-completion shape with usage), or
-/// an error status, after an optional delay (a delay past the judge's timeout is a judge that never answers).</summary>
+/// an error status (with the text as the error's message, if any), after an optional delay (a delay past the judge's timeout is a judge that never answers).</summary>
 public sealed record StubAnswer(int Status, string Text, TimeSpan Delay, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static StubAnswer Reply(string text, TimeSpan delay = default) => new(200, text, delay);
@@ -95,7 +95,8 @@ public sealed class StubJudgeServer : IAsyncDisposable
             foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
             if (answer.Status != 200)
             {
-                await context.Response.WriteAsJsonAsync(new { error = new { message = $"stub says {answer.Status}", type = "stub_error" } });
+                string message = answer.Text.Length > 0 ? answer.Text : $"stub says {answer.Status}";
+                await context.Response.WriteAsJsonAsync(new { error = new { message, type = "stub_error" } });
                 return;
             }
             await context.Response.WriteAsJsonAsync(new

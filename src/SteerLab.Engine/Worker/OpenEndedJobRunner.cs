@@ -13,10 +13,10 @@ namespace SteerLab.Engine.Worker;
 /// <summary>The engine side of an "open-ended" job (DESIGN §6, Open-ended): reads the questions that came with the job
 /// (CAA <c>test_dataset_open_ended.json</c> schema), then for each vector runs <see cref="OpenEndedRunner"/> over its own
 /// grid on the (leased) model with the chosen judge (<see cref="OpenEndedJobJudge"/>). Each series carries, per
-/// question, the unsteered answer (λ null) and one steered answer per λ; every vector's unsteered answers are the same
-/// (same prompts, same seed), generated again per series because the runner measures one grid at a time.
-/// Progress is one step per answer ("vector X: λ = 2, question 3/20"); cancellation is checked between tokens and
-/// judgements by the runner.</summary>
+/// question, the unsteered answer (λ null) and one steered answer per λ; the unsteered answers do not depend on the vector
+/// (same prompts, same seed), so they are generated and judged once and shared by every series.
+/// Progress is one step per answer ("unsteered, question 3/20", then "vector X: λ = 2, question 3/20"); cancellation is
+/// checked between tokens and judgements by the runner.</summary>
 static class OpenEndedJobRunner
 {
     public static string Run(EngineJobRequest request, ModelRoots roots, LoadedModels models, Action<EngineJobProgress> progress, CancellationToken cancellation)
@@ -53,18 +53,25 @@ static class OpenEndedJobRunner
         using var judge = OpenEndedJobJudge.Create(parameters.Judge, lease, modelName, modelDir, roots, models, cancellation);
         var runner = new OpenEndedRunner(lease.Model, tokenizer, lease.ChatTemplate);
 
-        int total = parameters.Vectors.Sum(v => questions.Count * (v.Lambdas.Length + 1)), doneBefore = 0;
+        // The unsteered answers do not depend on the vector: made once, then shared by every vector's series.
+        int total = questions.Count + parameters.Vectors.Sum(v => questions.Count * v.Lambdas.Length);
+        var unsteered = runner.AnswerUnsteeredAsync(questions, judge.Judge, settings,
+            new AnswerProgress("unsteered", index => $"unsteered, question {index + 1}/{questions.Count}", 0, total, request.JobId, progress),
+            cancellation).GetAwaiter().GetResult(); // the judges score synchronously; this thread is the job's own
+        int doneBefore = questions.Count;
         var series = new OpenEndedJobSeries[vectors.Vectors.Count];
         for (int i = 0; i < series.Length; i++)
         {
             var (vector, _, vectorParameters) = vectors.Vectors[i];
             var lambdas = vectorParameters.Lambdas;
-            var answerProgress = new AnswerProgress(vector.Name, lambdas, questions.Count, doneBefore, total, request.JobId, progress);
+            string Describe(int index) =>
+                string.Create(CultureInfo.InvariantCulture, $"vector {vector.Name}: λ = {lambdas[index / questions.Count]:0.###}, question {index % questions.Count + 1}/{questions.Count}");
+            var answerProgress = new AnswerProgress($"vector {vector.Name}", Describe, doneBefore, total, request.JobId, progress);
             var report = runner.RunAsync(questions, SteeringGrid.Of(vector, lambdas), judge.Judge, settings, vectors.Vectors[i].SaeResolver,
-                answerProgress, cancellation).GetAwaiter().GetResult(); // the judges score synchronously; this thread is the job's own
+                answerProgress, cancellation, unsteered).GetAwaiter().GetResult();
             series[i] = new OpenEndedJobSeries(vectorParameters.VectorId, vector.Name, vectors.Vectors[i].MethodName, vector.IsSparse, lambdas,
                 Answers(report, judge.Judges));
-            doneBefore += questions.Count * (lambdas.Length + 1);
+            doneBefore += questions.Count * lambdas.Length;
         }
         var result = new OpenEndedJobResult(modelName, parameters.QuestionSetName, questions.Count, judge.Name, parameters.BehaviourDescription, series);
         return JsonSerializer.Serialize(result, EngineJobJson.Options);
@@ -101,10 +108,11 @@ static class OpenEndedJobRunner
     static JudgementResult Result(Judgement judgement) =>
         new(judgement.Status.ToString(), judgement.Score, judgement.RawText, judgement.Detail, judgement.PromptTokens, judgement.CompletionTokens);
 
-    /// <summary>Turns the runner's answer count into the job's progress: a message per answer naming the vector, the λ
-    /// (or "unsteered") and the question; the runner's stage otherwise ("generating steered answers, λ = 2"). Reports on
-    /// the runner's own thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
-    sealed class AnswerProgress(string vector, double[] lambdas, int questions, int doneBefore, int total, Guid jobId,
+    /// <summary>Turns the runner's answer count into the job's progress: a message per answer (<paramref name="describe"/>
+    /// names the answer from its 0-based index in the phase), the runner's stage otherwise ("vector X: generating steered
+    /// answers, λ = 2"). Reports on the runner's own thread (<see cref="Progress{T}"/> would post to the thread pool, out
+    /// of order).</summary>
+    sealed class AnswerProgress(string phase, Func<int, string> describe, int doneBefore, int total, Guid jobId,
         Action<EngineJobProgress> report) : IProgress<OpenEndedProgress>
     {
         int lastDone = -1;
@@ -114,16 +122,7 @@ static class OpenEndedJobRunner
             double fraction = (doneBefore + value.Done) / (double)Math.Max(1, total);
             bool answered = value.Done > 0 && value.Done != lastDone;
             lastDone = value.Done;
-            if (!answered)
-            {
-                report(new EngineJobProgress(jobId, fraction, $"vector {vector}: {value.Stage}"));
-                return;
-            }
-            // The runner answers the unsteered questions first, then the questions at each λ in the grid's order.
-            int index = value.Done - 1;
-            int question = index % questions + 1;
-            string at = index < questions ? "unsteered" : string.Create(CultureInfo.InvariantCulture, $"λ = {lambdas[index / questions - 1]:0.###}");
-            report(new EngineJobProgress(jobId, fraction, $"vector {vector}: {at}, question {question}/{questions}"));
+            report(new EngineJobProgress(jobId, fraction, answered ? describe(value.Done - 1) : $"{phase}: {value.Stage}"));
         }
     }
 }

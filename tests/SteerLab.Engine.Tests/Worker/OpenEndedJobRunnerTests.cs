@@ -79,8 +79,37 @@ public sealed class OpenEndedJobRunnerTests(ITestOutputHelper output)
 
         // A message per answer, naming vector, λ and question; the last one is the whole job.
         var messages = progress.Select(p => p.Message).ToList();
-        Assert.Contains("vector romance-vs-press SAS: unsteered, question 1/2", messages);
+        Assert.Contains("unsteered, question 1/2", messages);
         Assert.Contains("vector romance-vs-press SAS: λ = 8, question 2/2", messages);
+        Assert.Equal(1.0, progress[^1].Fraction, 12);
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second.Fraction >= p.First.Fraction), "progress never goes back");
+    }
+
+    [Fact]
+    public void TwoVectors_ShareOneSetOfUnsteeredAnswers_MadeOnce()
+    {
+        var parameters = Parameters(new OpenEndedJudgeParameters("classifier", Contrast: "romance-vs-press"), [8], maxNewTokens: 6) with
+        {
+            Vectors =
+            [
+                new SweepVectorParameters(VectorDocument(SteeringMethod.Sas), [8], Sae: DemoAssets.SaeFolderName, VectorId: Guid.NewGuid()),
+                new SweepVectorParameters(VectorDocument(SteeringMethod.Caa), [2, 4], VectorId: Guid.NewGuid()),
+            ],
+        };
+        var (run, progress) = Execute(parameters);
+        var result = ResultOf(run);
+
+        Assert.Equal(2, result.Series.Length);
+        var unsteered = result.Series.Select(s => s.Answers.Where(a => a.Lambda is null).ToList()).ToList();
+        Assert.Equal(2, unsteered[0].Count);
+        Assert.Equal(unsteered[0], unsteered[1]); // the same answers with the same judgements, in each series
+        Assert.Equal([2 * 2, 2 * 3], result.Series.Select(s => s.Answers.Length));
+
+        // Made once: one message per unsteered answer, then one per steered answer; 2 + 2×1 + 2×2 answers in all.
+        var messages = progress.Select(p => p.Message).ToList();
+        Assert.Single(messages, m => m == "unsteered, question 1/2");
+        Assert.Single(messages, m => m == "vector romance-vs-press CAA: λ = 4, question 2/2");
+        Assert.Equal(8, messages.Count(m => m.Contains(", question ")));
         Assert.Equal(1.0, progress[^1].Fraction, 12);
         Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second.Fraction >= p.First.Fraction), "progress never goes back");
     }

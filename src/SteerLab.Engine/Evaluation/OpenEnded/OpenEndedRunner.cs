@@ -12,7 +12,8 @@ namespace SteerLab.Engine.Evaluation.OpenEnded;
 /// <summary>The open-ended evaluation (DESIGN §6): for each question, an unsteered answer and, at each λ of the grid, a
 /// steered answer generated with the same sampling settings and seed; each answer judged on behaviour and coherence;
 /// per-λ means of the rescaled scores and of their product with 95% intervals.
-/// <para>Order of work: the unsteered answers first (generated and judged once — they do not depend on λ), then each λ
+/// <para>Order of work: the unsteered answers first (generated and judged once — they do not depend on λ, and a caller
+/// running several grids over the same questions makes them once with <see cref="AnswerUnsteeredAsync"/>), then each λ
 /// in the grid's order. Generation runs in batches of <see cref="OpenEndedSettings.BatchSize"/>; every row has its own
 /// sampler with the same seed, so an answer does not depend on its batch (<see cref="TokenGenerator"/>). Judgements
 /// run one at a time, unsteered (judges never see the steering hooks).</para>
@@ -21,53 +22,78 @@ namespace SteerLab.Engine.Evaluation.OpenEnded;
 /// <see cref="OperationCanceledException"/>.</para></summary>
 public sealed class OpenEndedRunner(TransformerModel model, ITextTokenizer tokenizer, ChatTemplate chatTemplate)
 {
+    /// <param name="unsteered">The unsteered answers to the same questions with the same judge and settings, when the
+    /// caller already has them (from <see cref="AnswerUnsteeredAsync"/>: several grids over one question set share
+    /// them); otherwise they are generated and judged first.</param>
     public async Task<OpenEndedReport> RunAsync(IReadOnlyList<OpenQuestion> questions, SteeringGrid grid, IJudge judge, OpenEndedSettings settings,
-        Func<SaeReference, SparseAutoencoder>? saes = null, IProgress<OpenEndedProgress>? progress = null, CancellationToken cancellationToken = default)
+        Func<SaeReference, SparseAutoencoder>? saes = null, IProgress<OpenEndedProgress>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<JudgedAnswer>? unsteered = null)
     {
-        ArgumentNullException.ThrowIfNull(questions);
         ArgumentNullException.ThrowIfNull(grid);
-        ArgumentNullException.ThrowIfNull(judge);
-        ArgumentNullException.ThrowIfNull(settings);
-        if (questions.Count == 0) throw new ArgumentException("no questions to evaluate");
+        Check(questions, judge, settings);
         grid.Validate();
-        settings.Validate();
         if (grid.NeedsSae && saes is null) throw new ArgumentException("sparse vectors need an SAE resolver");
+        if (unsteered is not null && unsteered.Count != questions.Count)
+            throw new ArgumentException($"{unsteered.Count} unsteered answers were given for {questions.Count} questions");
 
         var prompts = questions.Select(q => PromptIds(q, settings.PromptFormat)).ToList();
-        int total = questions.Count * (grid.Lambdas.Count + 1), done = 0;
+        int total = questions.Count * (grid.Lambdas.Count + (unsteered is null ? 1 : 0)), done = 0;
         void Report(string stage) => progress?.Report(new OpenEndedProgress(done, total, stage));
 
-        Report("generating unsteered answers");
-        var unsteeredSequences = Generate(prompts, hooks: null, settings, cancellationToken);
-        var unsteered = new JudgedAnswer[questions.Count];
-        for (int q = 0; q < questions.Count; q++)
-        {
-            unsteered[q] = await JudgeAsync(questions[q], unsteeredSequences[q], judge, settings, cancellationToken);
-            done++;
-            Report("judging unsteered answers");
-        }
+        unsteered ??= await AnswerAsync(questions, prompts, hooks: null, judge, settings, "unsteered answers", () => ++done, Report, cancellationToken);
 
         var items = new List<OpenEndedItem>(questions.Count * grid.Lambdas.Count);
         var points = new List<OpenEndedPoint>(grid.Lambdas.Count);
         foreach (double lambda in grid.Lambdas)
         {
             string at = string.Create(CultureInfo.InvariantCulture, $"λ = {lambda:0.###}");
-            Report($"generating steered answers, {at}");
-            IReadOnlyList<GeneratedSequence> sequences;
+            IReadOnlyList<JudgedAnswer> steered;
             using (var plan = new SteeringPlan(grid.At(lambda), saes, settings.Scope, settings.DeltaCorrection))
-                sequences = Generate(prompts, plan.Hooks.IsEmpty ? null : plan.Hooks, settings, cancellationToken);
-            var steered = new JudgedAnswer[questions.Count];
-            for (int q = 0; q < questions.Count; q++)
-            {
-                steered[q] = await JudgeAsync(questions[q], sequences[q], judge, settings, cancellationToken);
-                items.Add(new OpenEndedItem(q, questions[q].Question, lambda, steered[q], unsteered[q]));
-                done++;
-                Report($"judging steered answers, {at}");
-            }
+                steered = await AnswerAsync(questions, prompts, plan.Hooks.IsEmpty ? null : plan.Hooks, judge, settings, $"steered answers, {at}",
+                    () => ++done, Report, cancellationToken);
+            for (int q = 0; q < questions.Count; q++) items.Add(new OpenEndedItem(q, questions[q].Question, lambda, steered[q], unsteered[q]));
             points.Add(OpenEndedPoint.Of(lambda, steered));
         }
         return new OpenEndedReport(grid.Name, judge.Name, settings.BehaviourDescription, questions.Count,
             OpenEndedPoint.Of(0, unsteered), points, items);
+    }
+
+    /// <summary>The unsteered answer to each question, judged: what <see cref="RunAsync"/> starts with, for callers that
+    /// run several grids over the same questions, judge and settings and pass it to each.</summary>
+    public async Task<IReadOnlyList<JudgedAnswer>> AnswerUnsteeredAsync(IReadOnlyList<OpenQuestion> questions, IJudge judge, OpenEndedSettings settings,
+        IProgress<OpenEndedProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Check(questions, judge, settings);
+        var prompts = questions.Select(q => PromptIds(q, settings.PromptFormat)).ToList();
+        int done = 0;
+        return await AnswerAsync(questions, prompts, hooks: null, judge, settings, "unsteered answers", () => ++done,
+            stage => progress?.Report(new OpenEndedProgress(done, questions.Count, stage)), cancellationToken);
+    }
+
+    static void Check(IReadOnlyList<OpenQuestion> questions, IJudge judge, OpenEndedSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        ArgumentNullException.ThrowIfNull(judge);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (questions.Count == 0) throw new ArgumentException("no questions to evaluate");
+        settings.Validate();
+    }
+
+    /// <summary>Generates an answer to every prompt with <paramref name="hooks"/> (null: unsteered) and judges each,
+    /// counting every judged answer with <paramref name="answered"/> and reporting the stage ("generating …", "judging …").</summary>
+    async Task<IReadOnlyList<JudgedAnswer>> AnswerAsync(IReadOnlyList<OpenQuestion> questions, IReadOnlyList<IReadOnlyList<int>> prompts, HookSet? hooks,
+        IJudge judge, OpenEndedSettings settings, string what, Func<int> answered, Action<string> report, CancellationToken cancellationToken)
+    {
+        report($"generating {what}");
+        var sequences = Generate(prompts, hooks, settings, cancellationToken);
+        var answers = new JudgedAnswer[questions.Count];
+        for (int q = 0; q < questions.Count; q++)
+        {
+            answers[q] = await JudgeAsync(questions[q], sequences[q], judge, settings, cancellationToken);
+            answered();
+            report($"judging {what}");
+        }
+        return answers;
     }
 
     /// <summary>The prompt's token ids: the question in the chat template's user turn (encoded with BOS unless the

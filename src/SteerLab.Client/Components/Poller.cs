@@ -1,9 +1,8 @@
 namespace SteerLab.Client.Components;
 
 /// <summary>Looks at something every <see cref="Interval"/> until it says it is done, the poller is stopped, or the
-/// component that owns it goes away: the one polling loop the pages share for jobs and runs they follow.
-/// (BuildVectorForm, SweepPanel and FeatureDashboardsPanel still carry their own PeriodicTimer loops; each could use a
-/// Poller instead, with the same behaviour.)</summary>
+/// component that owns it goes away: the one polling loop the pages share for jobs and runs they follow
+/// (<see cref="JobFollower"/> follows a single job with it).</summary>
 /// <remarks>
 /// Every look runs through <c>dispatch</c> — a component passes its own <c>InvokeAsync</c> — so it may change the
 /// component's state and call <c>StateHasChanged</c> as if it were an event handler. A look that throws ends the

@@ -119,13 +119,16 @@ public sealed class RunDetailPageTests
         var running = RunViews.AbSweep(JobState.Running);
         var done = RunViews.AbSweep() with { Summary = RunViews.AbSweep().Summary with { Id = running.Summary.Id } };
         var runs = new FakeRunService();
-        runs.ViewSequence[running.Summary.Id] = new Queue<RunView>([running, running, done]);
+        var views = runs.ViewSequence[running.Summary.Id] = new Queue<RunView>([running]); // looked at again and again
         await using var ctx = RunsTestContext.New(runs);
 
         var page = Render(ctx, running.Summary.Id, TimeSpan.FromMilliseconds(10));
 
         Assert.Contains("romance SAS: λ = 0", page.Find("[data-testid=run-progress-message]").TextContent);
         Assert.NotNull(page.Find("[data-testid=run-no-results]"));
+        page.WaitForAssertion(() => Assert.True(runs.GetCalls >= 3), TimeSpan.FromSeconds(10)); // still followed
+        // The run finishes: enqueued on the renderer's dispatcher, where the page's looks run too.
+        await page.InvokeAsync(() => views.Enqueue(done));
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=sweep-result]")), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("[data-testid=run-progress]"));
         int calls = runs.GetCalls;

@@ -1,5 +1,8 @@
+using SteerLab.Engine.Generation;
+using SteerLab.Engine.Hooks;
 using SteerLab.Engine.Models;
 using SteerLab.Engine.Sae;
+using SteerLab.Engine.Steering;
 using SteerLab.Engine.Tests.Support;
 using static TorchSharp.torch;
 
@@ -63,6 +66,40 @@ public class ScalarLifetimeTests
         AssertStableUnderGcPressure(Compute, iterations: 400);
     }
 
+    /// <summary>The chat path as a busy server runs it: a dense and a sparse vector composed into one plan, seeded sampling
+    /// with temperature, top-k and top-p, and per-token logprobs — tokens and logprobs must not move by a bit.</summary>
+    [SkippableFact]
+    public void SteeredSampledGeneration_UnderCollectionsFromAnotherThread_GivesIdenticalTokensAndLogprobs()
+    {
+        using var model = Stories260K.Load();
+        int d = model.Config.DModel;
+        var hook = new HookPoint(2, HookKind.ResidPost);
+        using var sae = TinySae.Random(d, 4 * d, SaeActivation.TopK, seed: 5, k: 8);
+        var dense = new SteeringVector
+        {
+            Name = "dense", Method = SteeringMethod.Caa, Hook = hook, DModel = d, Dense = [.. Enumerable.Range(0, d).Select(i => (float)Math.Sin(i))],
+        };
+        var sparse = new SteeringVector
+        {
+            Name = "sparse", Method = SteeringMethod.Sas, Hook = hook, DModel = d,
+            Sparse = new SparseValues([3, 17, 40], [1.5f, -0.5f, 2f], 4 * d), Sae = new SaeReference("test", "tiny", 4 * d, null),
+        };
+        using var plan = new SteeringPlan([new SteeringKnob(dense, 2.0), new SteeringKnob(sparse, 4.0)], _ => sae);
+        var generator = new TokenGenerator(model);
+        var prompts = Stories260K.Prompts.Take(2).Select(p => (IReadOnlyList<int>)p.PromptIds).ToList();
+        Tensor Compute()
+        {
+            var logprobs = new List<float>();
+            var sequences = generator.Generate(new GenerationRequest
+            {
+                Prompts = prompts, MaxNewTokens = 12, Hooks = plan.Hooks, TopLogprobs = 3,
+                Sampling = new SamplingSettings(Temperature: 0.9, TopK: 20, TopP: 0.9, Seed: 3),
+            }, token => logprobs.AddRange([(float)token.Logprobs!.Logprob, .. token.Logprobs.Top.Select(t => (float)t.Logprob)]));
+            return tensor([.. sequences.SelectMany(s => s.NewIds).Select(id => (float)id), .. logprobs]);
+        }
+        AssertStableUnderGcPressure(Compute, iterations: 60); // each runs 12 decode steps on two rows
+    }
+
     /// <summary>Runs <paramref name="compute"/> once quietly, then <paramref name="iterations"/> times while another
     /// thread allocates, collects and waits for finalizers; every result must equal the first bit for bit.</summary>
     static void AssertStableUnderGcPressure(Func<Tensor> compute, int iterations)
@@ -77,7 +114,13 @@ public class ScalarLifetimeTests
                 try
                 {
                     using var actual = compute();
-                    if (!actual.eq(expected).all().item<bool>()) { different++; firstProblem ??= $"iteration {i}: result differs"; }
+                    // Each intermediate held until the call that reads it has returned. The chain this replaced,
+                    // actual.eq(expected).all(), left eq's result unreferenced while all() read it, and the collecting
+                    // thread's finalizers freed it mid-call: the test host crashed in THSTensor_all (crash dumps of
+                    // 2026-11-24).
+                    using var same = actual.eq(expected);
+                    using var all = same.all();
+                    if (!all.item<bool>()) { different++; firstProblem ??= $"iteration {i}: result differs"; }
                 }
                 catch (Exception e)
                 {

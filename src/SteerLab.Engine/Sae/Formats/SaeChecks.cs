@@ -43,7 +43,8 @@ static class SaeChecks
     public static void RequireFinite(string source, string name, Tensor tensor)
     {
         using var finite = tensor.isfinite();
-        long bad = finite.numel() - finite.count_nonzero().item<long>();
+        using var count = finite.count_nonzero(); // held, not chained: a finalizer could free a temporary mid-call
+        long bad = finite.numel() - count.item<long>();
         if (bad > 0)
             throw new SaeFormatException(source, $"{name} contains {bad} non-finite value{(bad == 1 ? "" : "s")} (NaN or ±Inf); refusing to load corrupt weights");
     }

@@ -240,7 +240,8 @@ public static class SaeLensFormat
     static void RequireUnitScalingFactor(SafetensorsFile file)
     {
         if (!file.Contains("scaling_factor")) return;
-        using var factor = SaeChecks.LoadFloat32(file, "scaling_factor");
+        using var scope = NewDisposeScope(); // keeps eq's result alive while all() reads it (a finalizer could free it)
+        var factor = SaeChecks.LoadFloat32(file, "scaling_factor");
         if (!factor.eq(TorchScalars.One).all().item<bool>())
             throw new SaeFormatException(file.Path, "a finetuning 'scaling_factor' other than 1 is not supported");
     }

@@ -200,8 +200,11 @@ public sealed class ServerKillTests(ITestOutputHelper output)
             Assert.Equal(7, a!["behaviour"]!["score"]!.GetValue<double>());
             Assert.Equal(7, a["coherence"]!["score"]!.GetValue<double>());
         });
-        // Each judgement asked once, except those in flight at the kill (at most the concurrency limit) asked again.
-        Assert.InRange(judge.Requests, judgements, judgements + 2);
+        // Each distinct answer to a question asked once per item (the λ = 0 answers equal the unsteered ones and share
+        // their judgements), except those in flight at the kill (at most the concurrency limit) asked again.
+        int distinct = answers.Select(a => (a!["question"]!.GetValue<string>(), a["text"]!.GetValue<string>())).Distinct().Count();
+        Assert.True(distinct <= judgements / 2 - starts.Length, $"{distinct} distinct answers: the λ = 0 ones should repeat the unsteered ones");
+        Assert.InRange(judge.Requests, distinct * 2, distinct * 2 + 2);
     }
 
     static bool IsJudgingOver(JsonNode view) => view["judging"]?["state"]?.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled"

@@ -6,12 +6,14 @@ using SteerLab.Shared.Runs;
 
 namespace SteerLab.Server.Judges;
 
-/// <summary>Judges one claimed run (CONTEXT "How the pieces fit", point 4): every (answer, rubric item) still without a
-/// judgement is scored by the run's OpenAI-compatible judge — up to the setting's MaxConcurrency at once — and each
-/// judgement is inserted as soon as it is made, so a stopped server loses at most the calls in flight and a resumed pass
-/// never scores anything twice. After each judgement the progress message is written on condition that the run is still
-/// Running here, and a watcher re-reads the state every poll interval: a person's cancellation stops the pass promptly,
-/// calls in flight included, and so does deleting the judge setting (the run then fails, saying so). Server shutdown stops it too but leaves the run Running, for the next start to resume.</summary>
+/// <summary>Judges one claimed run (the server-side phase of an OpenAI-judged open-ended run): every (answer, rubric
+/// item) still without a judgement is scored by the run's OpenAI-compatible judge — up to the setting's MaxConcurrency
+/// at once, identical answers to the same question once — and each judgement is inserted as soon as it is made, so a
+/// stopped server loses at most the calls in flight and a resumed pass never scores anything twice. After each
+/// judgement the progress message is written on condition that the run is still Running here, and a watcher re-reads
+/// the state every poll interval: a person's cancellation stops the pass promptly, calls in flight included, and so
+/// does deleting the judge setting (the run then fails, saying so). Server shutdown stops it too but leaves the run
+/// Running, for the next start to resume.</summary>
 public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory judges, IOptions<JudgeOptions> options, ILogger<RunJudgingPass> logger)
 {
     public async Task JudgeAsync(Guid runId, CancellationToken stopping)
@@ -61,16 +63,24 @@ public sealed class RunJudgingPass(RunJudgingStore store, OpenAiJudgeFactory jud
         var watcher = WatchAsync(runId, stop);
         try
         {
-            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = prepared.MaxConcurrency, CancellationToken = stop.Token },
-                async (item, token) =>
+            // Identical (item, question, answer) are judged once — every vector's series carries the same unsteered
+            // answers — and the judgement is stored for each; the tokens count once, on the first.
+            var groups = pending.GroupBy(p => (p.Item, p.Question, p.Answer)).Select(g => g.ToList()).ToList();
+            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = prepared.MaxConcurrency, CancellationToken = stop.Token },
+                async (same, token) =>
                 {
+                    var first = same[0];
                     var judgement = await prepared.Judge.ScoreAsync(
-                        new JudgeRequest(ToRubricItem(item.Item), item.Question, item.Answer, prepared.BehaviourDescription, prepared.Seed), token);
-                    // Not cancellable: a judgement that was made is kept, even when the server is stopping.
-                    var saved = await store.SaveJudgementAsync(runId, item, prepared.Judge.Name, judgement, CancellationToken.None);
-                    if (saved == JudgementSaveOutcome.AnswerGone) { await stop.CancelAsync(); return; }
-                    int now = Interlocked.Increment(ref done);
-                    if (!await store.ReportProgressAsync(runId, $"judged {now} of {total}", CancellationToken.None)) await stop.CancelAsync();
+                        new JudgeRequest(ToRubricItem(first.Item), first.Question, first.Answer, prepared.BehaviourDescription, prepared.Seed), token);
+                    foreach (var item in same)
+                    {
+                        var made = item == first ? judgement : judgement with { PromptTokens = 0, CompletionTokens = 0 };
+                        // Not cancellable: a judgement that was made is kept, even when the server is stopping.
+                        var saved = await store.SaveJudgementAsync(runId, item, prepared.Judge.Name, made, CancellationToken.None);
+                        if (saved == JudgementSaveOutcome.AnswerGone) { await stop.CancelAsync(); return; }
+                        int now = Interlocked.Increment(ref done);
+                        if (!await store.ReportProgressAsync(runId, $"judged {now} of {total}", CancellationToken.None)) { await stop.CancelAsync(); return; }
+                    }
                 });
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

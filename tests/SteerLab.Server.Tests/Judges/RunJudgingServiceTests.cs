@@ -140,6 +140,36 @@ public sealed class RunJudgingServiceTests
     }
 
     [Fact]
+    public async Task IdenticalAnswersToAQuestion_AreJudgedOnce_AndEachGetsTheJudgement()
+    {
+        await using var stub = await StubJudgeServer.StartAsync("6");
+        await using var server = NewServer();
+        var setting = await JudgeSettingAsync(server, stub.BaseUrl);
+        var (runId, answers) = await RunAsync(server, setting, state: RunJudgingState.WaitingForAnswers);
+        // A second vector's series: its unsteered answers are the first series' (same prompts, same seed).
+        await using (var db = server.CreateDbContext())
+        {
+            var unsteered = await db.RunAnswers.AsNoTracking().Where(a => a.RunId == runId && a.Lambda == null).ToListAsync();
+            db.RunAnswers.AddRange(unsteered.Select(a => new RunAnswer
+            {
+                RunId = runId, Series = 1, QuestionIndex = a.QuestionIndex, Question = a.Question, Lambda = null, Text = a.Text, Finish = a.Finish,
+            }));
+            await db.SaveChangesAsync();
+            await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set.SetProperty(r => r.JudgingState, RunJudgingState.Queued));
+        }
+        server.Services.GetRequiredService<JudgingWakeup>().Signal();
+
+        var run = await WaitForStateAsync(server, runId, s => s is RunJudgingState.Succeeded or RunJudgingState.Failed, "judging to end");
+        Assert.Equal(RunJudgingState.Succeeded, run.JudgingState);
+        var judgements = await JudgementsAsync(server, runId);
+        int all = answers.Length + 3;
+        Assert.Equal(all * 2, judgements.Count); // every answer judged on both items
+        Assert.Equal(answers.Length * 2, stub.Requests); // the three repeated answers cost nothing more
+        Assert.All(judgements, j => Assert.Equal(6, j.Score));
+        Assert.Equal(answers.Length * 2 * StubJudgeServer.PromptTokens, judgements.Sum(j => j.PromptTokens)); // tokens counted once
+    }
+
+    [Fact]
     public async Task AfterARestart_ARunLeftRunning_IsResumedFromItsFirstUnjudgedAnswer_WithoutDuplicates()
     {
         await using var stub = await StubJudgeServer.StartAsync("6");

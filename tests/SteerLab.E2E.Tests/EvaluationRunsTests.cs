@@ -139,6 +139,7 @@ public sealed class EvaluationRunsTests
         await page.Locator($"[data-testid={chartTestId}], [data-testid=run-failed], [data-testid=run-error]").First.WaitForAsync(Long);
         if (await page.Locator("[data-testid=run-failed], [data-testid=run-error]").CountAsync() > 0)
             Assert.Fail(await page.InnerTextAsync("body"));
+        await BrowserSession.WaitForPlotsAsync(page, chartTestId);
     }
 
     static string FirstOf(string file, int count) =>

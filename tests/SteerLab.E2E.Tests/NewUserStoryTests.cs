@@ -123,7 +123,7 @@ public sealed class NewUserStoryTests
         await page.Locator("[data-testid=sweep-result], [data-testid=sweep-failed], [data-testid=sweep-error]").First
             .WaitForAsync(new() { Timeout = 180_000 });
         Assert.Equal(0, await page.Locator("[data-testid=sweep-failed], [data-testid=sweep-error]").CountAsync());
-        await page.GetByTestId("sweep-chart").First.WaitForAsync();
+        await BrowserSession.WaitForPlotsAsync(page, "sweep-chart");
         Assert.Equal(3, await page.GetByTestId("sweep-row").CountAsync());
         await browser.ScreenshotAsync("8-ab-sweep");
     }

@@ -78,6 +78,18 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.Locator(".mud-popover-open").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
+    /// <summary>Waits until plotly.js has drawn every chart with <paramref name="chartTestId"/> (its SVG with error bars'
+    /// layer exists), so screenshots show the plots rather than empty boxes.</summary>
+    public static async Task WaitForPlotsAsync(IPage page, string chartTestId)
+    {
+        var charts = page.Locator($"[data-testid={chartTestId}]");
+        await charts.First.WaitForAsync();
+        await page.WaitForFunctionAsync(
+            "id => { const charts = [...document.querySelectorAll(`[data-testid=${id}]`)]; " +
+            "return charts.length > 0 && charts.every(c => c.querySelector('.js-plotly-plot .main-svg .scatterlayer .trace')); }",
+            chartTestId, new() { Timeout = 30_000 });
+    }
+
     /// <summary>A full-page screenshot, numbered in order: <c>01-name.png</c>.</summary>
     public async Task<string> ScreenshotAsync(string name)
     {

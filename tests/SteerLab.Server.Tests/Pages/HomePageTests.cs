@@ -57,6 +57,8 @@ public sealed class HomePageTests(HomePageTests.Host factory) : IClassFixture<Ho
     [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.js")]
     [InlineData("/_content/SteerLab.Client/app.css")]
+    [InlineData("/_content/Plotly.Blazor/plotly-interop-7.2.0.js")] // the Runs and Compare charts
+    [InlineData("/_content/Plotly.Blazor/plotly-basic-3.7.0.min.js")]
     public async Task PageAssets_AreServed(string path)
     {
         using var client = factory.CreateClient();

@@ -2,6 +2,9 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Plotly.Blazor;
+using Plotly.Blazor.Traces;
+using SteerLab.Client.Components;
 using SteerLab.Client.Pages.Runs;
 using SteerLab.Shared.Accounts;
 using SteerLab.Shared.Jobs;
@@ -24,9 +27,27 @@ public sealed class RunDetailPageTests
         return runs;
     }
 
-    /// <summary>The legend entries of the charts inside <paramref name="selector"/>.</summary>
-    static List<string> Legends(IRenderedComponent<RunDetailPage> page, string selector) =>
-        page.FindAll($"{selector} .mud-chart-legend-item").Select(e => e.TextContent.Trim()).ToList();
+    /// <summary>What plotly.js is given to draw for the chart titled <paramref name="title"/> of the dense (α) or sparse
+    /// (λ) vectors.</summary>
+    static PlotlyChart Plot(IRenderedComponent<RunDetailPage> page, string title, bool sparse) =>
+        page.FindComponents<CoefficientChart>()
+            .Single(c => c.Instance.Title == title && c.Instance.XAxisTitle == (sparse ? "λ" : "α"))
+            .FindComponent<PlotlyChart>().Instance;
+
+    /// <summary>The chart's lines by name, as its legend shows them.</summary>
+    static List<string> Legends(IRenderedComponent<RunDetailPage> page, string title, bool sparse) =>
+        Plot(page, title, sparse).Data.Cast<Scatter>().Select(t => t.Name).ToList();
+
+    static Scatter Trace(IRenderedComponent<RunDetailPage> page, string title, bool sparse, string name) =>
+        Plot(page, title, sparse).Data.Cast<Scatter>().Single(t => t.Name == name);
+
+    /// <summary>The value plotted at x = <paramref name="x"/>, and its error bar below and above.</summary>
+    static (double Value, double Minus, double Plus) At(Scatter trace, double x)
+    {
+        int i = trace.X.IndexOf(x);
+        Assert.True(i >= 0, $"no point at {x} in '{trace.Name}'");
+        return ((double)trace.Y[i], (double)trace.ErrorY.ArrayMinus[i], (double)trace.ErrorY.Array[i]);
+    }
 
     static void OpenTab(IRenderedComponent<RunDetailPage> page, string title) =>
         page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == title).Click();
@@ -43,10 +64,16 @@ public sealed class RunDetailPageTests
         Assert.Equal("A/B sweep", page.Find("[data-testid=run-kind-chip]").TextContent.Trim());
         Assert.Single(page.FindAll("[data-testid=sweep-group-dense] [data-testid=sweep-chart]"));
         Assert.Single(page.FindAll("[data-testid=sweep-group-sparse] [data-testid=sweep-chart]"));
-        Assert.Contains("romance CAA", Legends(page, "[data-testid=sweep-group-dense]"));
-        Assert.Contains("romance SAS", Legends(page, "[data-testid=sweep-group-sparse]"));
+        const string title = "Mean p(matching) with its 95% interval";
+        Assert.Equal(["romance CAA"], Legends(page, title, sparse: false));
+        Assert.Equal(["romance SAS"], Legends(page, title, sparse: true));
         Assert.Contains("[0.66, 0.78]", page.Find("[data-testid=sweep-group-dense]").TextContent);
-        Assert.Contains("p(matching), %", page.Find("[data-testid=sweep-group-dense]").TextContent); // y axis title
+        // Drawn in percent with the interval as error bars: 72 [66, 78] at α = 4, on a linear α axis.
+        var caa = Trace(page, title, sparse: false, "romance CAA");
+        var (value, minus, plus) = At(caa, 4);
+        Assert.Equal((72, 6, 6), (Math.Round(value, 9), Math.Round(minus, 9), Math.Round(plus, 9)));
+        Assert.Equal([-4.0, 0.0, 4.0], caa.X.Cast<double>());
+        Assert.Equal("p(matching), %", Plot(page, title, sparse: false).Layout.YAxis[0].Title.Text);
     }
 
     [Fact]
@@ -74,8 +101,14 @@ public sealed class RunDetailPageTests
         var titles = page.FindAll("[data-testid=open-ended-group-dense] [data-testid=open-ended-chart]").Select(c => c.GetAttribute("data-chart-title")).ToList();
         Assert.Equal(["Behaviour", "Coherence", "Behaviour × coherence"], titles);
         Assert.Equal(3, page.FindAll("[data-testid=open-ended-group-sparse] [data-testid=open-ended-chart]").Count);
-        Assert.Equal(["romance CAA", "unsteered"], Legends(page, "[data-testid=open-ended-group-dense] [data-chart-title=Behaviour]"));
-        Assert.Contains("behaviour score, %", page.Find("[data-testid=open-ended-group-dense] [data-chart-title=Behaviour]").TextContent);
+        Assert.Equal(["romance CAA", "unsteered"], Legends(page, "Behaviour", sparse: false));
+        Assert.Equal("behaviour score, %", Plot(page, "Behaviour", sparse: false).Layout.YAxis[0].Title.Text);
+        // Each point's 95% interval as error bars (mean 0.7 [0.6, 0.8] at α = 4); the unsteered line is a dashed reference.
+        var (value, minus, plus) = At(Trace(page, "Behaviour", sparse: false, "romance CAA"), 4);
+        Assert.Equal((70, 10, 10), (Math.Round(value, 9), Math.Round(minus, 9), Math.Round(plus, 9)));
+        var unsteered = Trace(page, "Behaviour", sparse: false, "unsteered");
+        Assert.Equal("dash", unsteered.Line.Dash);
+        Assert.Null(unsteered.ErrorY);
 
         // Excluded judgements are counted at the top, by status, and at the point they belong to.
         Assert.Equal("2 unparseable", page.Find("[data-testid=count-unparseable]").TextContent.Trim());
@@ -104,8 +137,13 @@ public sealed class RunDetailPageTests
 
         var titles = page.FindAll("[data-testid=side-effects-group-dense] [data-testid=side-effects-chart]").Select(c => c.GetAttribute("data-chart-title")).ToList();
         Assert.Equal(["Perplexity inflation", "Accuracy on mmlu"], titles);
-        Assert.Equal(["romance CAA", "unsteered"], Legends(page, "[data-testid=side-effects-group-dense] [data-chart-title='Accuracy on mmlu']"));
-        Assert.Equal(["romance SAS", "unsteered"], Legends(page, "[data-testid=side-effects-group-sparse] [data-chart-title='Perplexity inflation']"));
+        Assert.Equal(["romance CAA", "unsteered"], Legends(page, "Accuracy on mmlu", sparse: false));
+        Assert.Equal(["romance SAS", "unsteered"], Legends(page, "Perplexity inflation", sparse: true));
+        // Inflation 1.05 [1.03, 1.07] at λ = −16 and accuracy 0.5 [0.4, 0.6] at α = −4, in percent with error bars.
+        var (inflation, below, above) = At(Trace(page, "Perplexity inflation", sparse: true, "romance SAS"), -16);
+        Assert.Equal((105, 2, 2), (Math.Round(inflation, 9), Math.Round(below, 9), Math.Round(above, 9)));
+        var (accuracy, minus, plus) = At(Trace(page, "Accuracy on mmlu", sparse: false, "romance CAA"), -4);
+        Assert.Equal((50, 10, 10), (Math.Round(accuracy, 9), Math.Round(minus, 9), Math.Round(plus, 9)));
         var table = page.Find("[data-testid=side-effects-group-dense] [data-testid=side-effects-table]").TextContent;
         Assert.Contains("1.300", table);
         Assert.Contains("[1.280, 1.320]", table);

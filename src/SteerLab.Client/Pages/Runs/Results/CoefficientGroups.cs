@@ -1,3 +1,5 @@
+using SteerLab.Client.Components;
+
 namespace SteerLab.Client.Pages.Runs.Results;
 
 /// <summary>Series of one kind of vector: dense vectors are scaled by α, SAS vectors by λ, and the two scales differ, so
@@ -8,6 +10,10 @@ public sealed record CoefficientGroup<T>(string Key, string Title, string Symbol
 {
     /// <summary>The value at each coefficient (NaN where <paramref name="valueAt"/> has none: a gap in the line).</summary>
     public double[] Values(Func<double, double?> valueAt) => Coefficients.Select(c => valueAt(c) ?? double.NaN).ToArray();
+
+    /// <summary>A line of the chart from each coefficient's value and interval (NaN where there is none).</summary>
+    public CoefficientChart.Line Line(string name, Func<double, (double? Value, double? Low, double? High)> at) =>
+        new(name, Values(c => at(c).Value), Values(c => at(c).Low), Values(c => at(c).High));
 }
 
 public static class CoefficientGroups
@@ -32,10 +38,10 @@ public static class CoefficientGroups
         if (values.Count == 0) yield break;
         if (values.Select(v => Math.Round(v.Value!.Value, 9)).Distinct().Count() == 1)
         {
-            yield return new CoefficientChart.Line("unsteered", group.Coefficients.Select(_ => values[0].Value!.Value).ToArray());
+            yield return new CoefficientChart.Line("unsteered", group.Coefficients.Select(_ => values[0].Value!.Value).ToArray(), IsReference: true);
             yield break;
         }
         foreach (var (member, value) in values)
-            yield return new CoefficientChart.Line($"unsteered · {member}", group.Coefficients.Select(_ => value!.Value).ToArray());
+            yield return new CoefficientChart.Line($"unsteered · {member}", group.Coefficients.Select(_ => value!.Value).ToArray(), IsReference: true);
     }
 }

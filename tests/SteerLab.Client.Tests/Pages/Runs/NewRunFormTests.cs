@@ -146,6 +146,22 @@ public sealed class NewRunFormTests
     }
 
     [Fact]
+    public async Task OpenEnded_TypedQuestionsWithoutAName_AreCalledTypedQuestions()
+    {
+        var (ctx, runs, _, page) = Render(Caa);
+        await using var _ = ctx;
+        await ChooseKindAsync(page, RunKinds.OpenEnded);
+
+        page.Find("textarea[data-testid=run-questions-text]").Input("Tell me about your day.");
+        page.WaitForAssertion(() => Assert.Contains("1 question", page.Find("[data-testid=run-questions]").TextContent));
+        page.Find("textarea[data-testid=run-behaviour]").Change("reads like romance fiction");
+        page.Find("[data-testid=run-start]").Click();
+
+        Assert.Empty(page.FindAll(".mud-input-error"));
+        Assert.Equal("typed questions", Assert.Single(runs.Started).OpenEnded!.QuestionSetName);
+    }
+
+    [Fact]
     public async Task OpenEnded_AnUploadedFileIsSentAsUploaded_WithATeamJudgeById_AndChatPromptsForOtherModels()
     {
         var (ctx, runs, judges, page) = Render(Gemma);

@@ -108,7 +108,6 @@ public sealed class RunDraft
     {
         var questions = QuestionFile is { } file ? new OpenQuestionsText.Result(file.Json, file.Count, null) : OpenQuestionsText.FromLines(QuestionLines);
         if (questions.Problem is { } problem) errors[RunFields.Questions] = problem;
-        if (string.IsNullOrWhiteSpace(QuestionSetName)) errors[RunFields.QuestionSetName] = "give the questions a name";
         if (string.IsNullOrWhiteSpace(BehaviourDescription)) errors[RunFields.Behaviour] = "describe the behaviour the judge should score";
         AtLeast(OpenMaxQuestions, 1, RunFields.OpenMaxQuestions, errors);
         AtLeast(MaxNewTokens, 1, RunFields.MaxNewTokens, errors);
@@ -126,7 +125,9 @@ public sealed class RunDraft
             errors[RunFields.Judge] = "choose a judge";
             judge = new JudgeChoice(Judge);
         }
-        return new OpenEndedRunSettings(questions.Json ?? "[]", QuestionSetName.Trim(), BehaviourDescription.Trim(), judge, PromptFormat,
+        // Typed questions without a name are "typed questions" (an upload is named after its file).
+        string setName = string.IsNullOrWhiteSpace(QuestionSetName) ? (QuestionFile is null ? "typed questions" : "questions") : QuestionSetName.Trim();
+        return new OpenEndedRunSettings(questions.Json ?? "[]", setName, BehaviourDescription.Trim(), judge, PromptFormat,
             OpenMaxQuestions, MaxNewTokens, Temperature, TopP, Seed);
     }
 

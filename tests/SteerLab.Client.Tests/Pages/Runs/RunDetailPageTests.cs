@@ -53,7 +53,7 @@ public sealed class RunDetailPageTests
         page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == title).Click();
 
     [Fact]
-    public async Task AbSweep_DrawsDenseAndSparseCurvesOnSeparateCharts_WithTheMeansAndIntervals()
+    public async Task AbSweep_DrawsDenseAndSparseCurvesOnOneChart_OnTheirOwnScales_WithTheMeansAndIntervals()
     {
         var view = RunViews.AbSweep();
         await using var ctx = RunsTestContext.New(With(view));
@@ -62,18 +62,22 @@ public sealed class RunDetailPageTests
 
         Assert.Equal("romance sweep", page.Find("[data-testid=run-title]").TextContent);
         Assert.Equal("A/B sweep", page.Find("[data-testid=run-kind-chip]").TextContent.Trim());
-        Assert.Single(page.FindAll("[data-testid=sweep-group-dense] [data-testid=sweep-chart]"));
-        Assert.Single(page.FindAll("[data-testid=sweep-group-sparse] [data-testid=sweep-chart]"));
-        const string title = "Mean p(matching) with its 95% interval";
-        Assert.Equal(["romance CAA"], Legends(page, title, sparse: false));
-        Assert.Equal(["romance SAS"], Legends(page, title, sparse: true));
-        Assert.Contains("[0.66, 0.78]", page.Find("[data-testid=sweep-group-dense]").TextContent);
-        // Drawn in percent with the interval as error bars: 72 [66, 78] at α = 4, on a linear α axis.
-        var caa = Trace(page, title, sparse: false, "romance CAA");
-        var (value, minus, plus) = At(caa, 4);
+        // Dense vectors over α (bottom axis) and SAS vectors over λ (top axis) on one chart, each scale its own.
+        var plot = page.FindComponent<CoefficientChart>().FindComponent<PlotlyChart>().Instance;
+        Assert.Single(page.FindAll("[data-testid=sweep-chart]"));
+        var traces = plot.Data.Cast<Scatter>().ToList();
+        Assert.Equal(["romance CAA (α)", "romance SAS (λ)"], traces.Select(t => t.Name));
+        Assert.Equal([null, "x2"], traces.Select(t => t.XAxis));
+        Assert.Equal(["α (dense vectors)", "λ (SAS vectors)"], plot.Layout.XAxis.Select(a => a.Title.Text));
+        Assert.Equal(("x", Plotly.Blazor.LayoutLib.XAxisLib.SideEnum.Top), (plot.Layout.XAxis[1].Overlaying, plot.Layout.XAxis[1].Side));
+        Assert.Equal("p(matching), %", plot.Layout.YAxis[0].Title.Text);
+        // In percent with the interval as error bars: 72 [66, 78] at α = 4, on a linear α axis.
+        var (value, minus, plus) = At(traces[0], 4);
         Assert.Equal((72, 6, 6), (Math.Round(value, 9), Math.Round(minus, 9), Math.Round(plus, 9)));
-        Assert.Equal([-4.0, 0.0, 4.0], caa.X.Cast<double>());
-        Assert.Equal("p(matching), %", Plot(page, title, sparse: false).Layout.YAxis[0].Title.Text);
+        Assert.Equal([-4.0, 0.0, 4.0], traces[0].X.Cast<double>());
+        // The numbers per kind in tables.
+        Assert.Contains("[0.66, 0.78]", page.Find("[data-testid=sweep-group-dense]").TextContent);
+        Assert.NotEmpty(page.FindAll("[data-testid=sweep-group-sparse] [data-testid=sweep-row]"));
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class OpenEndedJobRunnerTests(ITestOutputHelper output)
         var messages = progress.Select(p => p.Message).ToList();
         Assert.Single(messages, m => m == "unsteered, question 1/2");
         Assert.Single(messages, m => m == "vector romance-vs-press CAA: λ = 4, question 2/2");
-        Assert.Equal(8, messages.Count(m => m.Contains(", question ")));
+        Assert.Equal(8, messages.Count(m => m?.Contains(", question ") == true));
         Assert.Equal(1.0, progress[^1].Fraction, 12);
         Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second.Fraction >= p.First.Fraction), "progress never goes back");
     }

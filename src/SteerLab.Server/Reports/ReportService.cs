@@ -13,7 +13,8 @@ using SteerLab.Shared.Reports;
 
 namespace SteerLab.Server.Reports;
 
-/// <summary>Queues "report" jobs on the built-in demo for the caller's team and reads them back; the report itself lives
+/// <summary>Queues "report" jobs for the caller's team — on the built-in demo, or on a model with the SAE(s) and library
+/// datasets the caller chose — and reads them back; the report itself lives
 /// in the job's result (Markdown and self-contained HTML), so nothing else is stored. Scoped: each circuit or request
 /// sees its caller's team (Accounts/TeamScope).</summary>
 public sealed class ReportService(
@@ -25,10 +26,22 @@ public sealed class ReportService(
 {
     readonly IJobKind kind = kinds.Find(EngineJobKinds.Report) ?? throw new InvalidOperationException("the report job kind is not registered");
 
-    public async Task<ReportStart> StartAsync(bool quick, CancellationToken cancellationToken = default)
+    public async Task<ReportStart> StartAsync(ReportRequest request, CancellationToken cancellationToken = default)
     {
         var caller = await scope.RequireAsync(TeamRoles.Editor, cancellationToken);
-        var parameters = new ReportJobParameters(DemoAssets.ModelName, quick);
+        ReportJobParameters parameters;
+        if (request.Model is null) parameters = new ReportJobParameters(DemoAssets.ModelName, request.Quick);
+        else
+        {
+            var ids = request.DatasetIds ?? [];
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var found = await db.Datasets.AsNoTracking().Where(d => d.TeamId == caller.TeamId && ids.Contains(d.Id))
+                .Select(d => new { d.Id, d.Name, d.PairsJson }).ToListAsync(cancellationToken);
+            if (ids.FirstOrDefault(id => found.All(d => d.Id != id)) is var missing && missing != Guid.Empty)
+                return new ReportStart(null, $"datasets: there is no dataset {missing}");
+            parameters = new ReportJobParameters(request.Model, request.Quick, Saes: request.Saes ?? [],
+                Datasets: [.. ids.Select(id => found.Single(d => d.Id == id)).Select(d => new ReportDatasetParameters(d.Name, d.PairsJson))]);
+        }
         var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
         if (!validation.IsValid) return new ReportStart(null, string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var job = await store.CreateAsync(kind.Name, validation.ParametersJson!, validation.Model, caller.TeamId, cancellationToken);
@@ -52,7 +65,7 @@ public sealed class ReportService(
 
     public async Task<IReadOnlyList<ReportJobSummary>> ListAsync(CancellationToken cancellationToken = default) =>
         (await ListRowsAsync(cancellationToken))
-            .Select(r => new ReportJobSummary(r.Id, r.State, IsQuick(r.ParametersJson), r.Progress, r.Message, r.Error, r.CreatedAt, r.FinishedAt))
+            .Select(r => Summary(r))
             .ToList();
 
     public async Task<bool> CancelAsync(Guid jobId, CancellationToken cancellationToken = default)
@@ -68,11 +81,18 @@ public sealed class ReportService(
             : null;
 
     /// <summary>Stored parameters were validated when queued; a row that cannot be read is shown as a full report.</summary>
-    static bool IsQuick(string parametersJson)
+    static ReportJobSummary Summary(ReportSummaryRow row)
     {
-        try { return JsonSerializer.Deserialize<ReportJobParameters>(parametersJson, EngineJobJson.Options)?.Quick ?? false; }
-        catch (JsonException) { return false; }
+        ReportJobParameters? parameters;
+        try { parameters = JsonSerializer.Deserialize<ReportJobParameters>(row.ParametersJson, EngineJobJson.Options); }
+        catch (JsonException) { parameters = null; }
+        return new ReportJobSummary(row.Id, row.State, parameters?.Quick ?? false, row.Progress, row.Message, row.Error, row.CreatedAt, row.FinishedAt,
+            parameters is null || parameters.UsesDemoInputs ? "built-in demo" : InputsOf(parameters));
     }
+
+    /// <summary>"model · SAE a, b · datasets x, y".</summary>
+    public static string InputsOf(ReportJobParameters parameters) =>
+        $"{parameters.Model} · SAE {string.Join(", ", parameters.Saes ?? [])} · datasets {string.Join(", ", (parameters.Datasets ?? []).Select(d => d.Name))}";
 
     sealed record ReportSummaryRow(Guid Id, JobState State, string ParametersJson, double Progress, string? Message, string? Error,
         DateTime CreatedAt, DateTime? FinishedAt);

@@ -3,12 +3,17 @@ using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using MudBlazor.Services;
 using SteerLab.Client.Pages.Reports;
+using SteerLab.Client.Tests.Components;
+using SteerLab.Client.Tests.Pages.Models;
 using SteerLab.Client.Tests.Pages.Vectors;
 using SteerLab.Shared.Accounts;
+using SteerLab.Shared.Datasets;
 using SteerLab.Shared.Engine;
 using SteerLab.Shared.Jobs;
+using SteerLab.Shared.Models;
 using SteerLab.Shared.Reports;
 
 namespace SteerLab.Client.Tests.Pages.Reports;
@@ -31,7 +36,7 @@ public sealed class ReportsPageTests
 
         page.Find("[data-testid=start-quick]").Click();
 
-        Assert.Equal([true], reports.Started);
+        Assert.Equal([new ReportRequest(true)], reports.Started); // the built-in demo
         page.WaitForAssertion(() => Assert.Contains("SAS vs CAA: point 1/2", page.Find("[data-testid=report-message]").TextContent));
         Assert.NotNull(page.Find("[data-testid=report-progress]"));
         Assert.True(page.Find("[data-testid=start-quick]").HasAttribute("disabled"));
@@ -82,13 +87,47 @@ public sealed class ReportsPageTests
         Assert.Empty(page.FindAll("[data-testid=report-job]"));
     }
 
-    static BunitContext NewContext(FakeReportService reports, string role)
+    [Fact]
+    public async Task AnotherModel_IsReportedWithTheChosenSaesAndDatasets_OfferingOnlySaesThatFitIt()
+    {
+        var reports = new FakeReportService();
+        var models = new FakeModelsService { Overview = FakeModelsService.Empty() with
+        {
+            Models = [new ModelView("stories260K", "/models", "Llama", 64, 5, 512, 1_000_000, null), new ModelView("broken", "/models", null, null, null, null, null, "no config.json")],
+            Saes = [new SaeView("stories-sae", "/models", "SAELens", "blocks.2.hook_resid_post", 64, 256, "relu", "stories260K", null),
+                    new SaeView("gemma-sae", "/models", "Gemma Scope", "blocks.12.hook_resid_post", 2304, 16384, "jumprelu", "gemma-2-2b", null)],
+        } };
+        var dataset = new DatasetSummary(Guid.NewGuid(), "happy-vs-sad", "", DatasetPairKind.Completion, 40, "abc", DateTime.UtcNow);
+        var datasets = new FakeDatasetService { Stored = (dataset, []) };
+        await using var ctx = NewContext(reports, TeamRoles.Editor, models, datasets);
+        var page = ctx.Render<ReportsPage>();
+
+        var modelSelect = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Model");
+        Assert.Empty(page.FindAll("[data-testid=report-saes]")); // the demo brings its own
+        await page.InvokeAsync(() => modelSelect.Instance.ValueChanged.InvokeAsync("stories260K"));
+        var saeSelect = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "SAE(s), at one hook");
+        Assert.Equal(["stories-sae"], saeSelect.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value)); // not Gemma's
+        await page.InvokeAsync(() => saeSelect.Instance.SelectedValuesChanged.InvokeAsync(["stories-sae"]));
+        var datasetSelect = page.FindComponent<MudSelect<Guid>>();
+        await page.InvokeAsync(() => datasetSelect.Instance.SelectedValuesChanged.InvokeAsync([dataset.Id]));
+
+        page.Find("[data-testid=start-quick]").Click();
+
+        var request = Assert.Single(reports.Started);
+        Assert.Equal((true, "stories260K"), (request.Quick, request.Model));
+        Assert.Equal(["stories-sae"], request.Saes);
+        Assert.Equal([dataset.Id], request.DatasetIds);
+    }
+
+    static BunitContext NewContext(FakeReportService reports, string role, FakeModelsService? models = null, FakeDatasetService? datasets = null)
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton<IReportService>(reports);
         ctx.Services.AddSingleton<IAccountService>(new FakeMemberAccount(role));
+        ctx.Services.AddSingleton<IModelsService>(models ?? new FakeModelsService());
+        ctx.Services.AddSingleton<IDatasetService>(datasets ?? new FakeDatasetService());
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }
@@ -100,14 +139,14 @@ internal sealed class FakeReportService : IReportService
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     readonly List<JobView> jobs = [];
 
-    public List<bool> Started { get; } = [];
+    public List<ReportRequest> Started { get; } = [];
     public string? StartError { get; init; }
 
-    public Task<ReportStart> StartAsync(bool quick, CancellationToken cancellationToken = default)
+    public Task<ReportStart> StartAsync(ReportRequest request, CancellationToken cancellationToken = default)
     {
         if (StartError is not null) return Task.FromResult(new ReportStart(null, StartError));
-        Started.Add(quick);
-        return Task.FromResult(new ReportStart(Add(JobState.Running, null, quick, "[3 s] SAS vs CAA: point 1/2"), null));
+        Started.Add(request);
+        return Task.FromResult(new ReportStart(Add(JobState.Running, null, request.Quick, "[3 s] SAS vs CAA: point 1/2"), null));
     }
 
     public JobView Add(JobState state, ReportJobResult? result, bool quick = true, string? message = null)

@@ -67,7 +67,7 @@ public sealed class ReportJobTests
         await using var check = server.CreateDbContext();
         var parameters = System.Text.Json.JsonSerializer.Deserialize<ReportJobParameters>(
             check.Jobs.Single(j => j.Id == start.Job!.Id).ParametersJson, SteerLab.Engine.Worker.EngineJobJson.Options)!;
-        Assert.Equal([DemoAssets.SaeFolderName], parameters.Saes);
+        Assert.Equal([DemoAssets.SaeFolderName], parameters.Saes!);
         Assert.Equal(name, Assert.Single(parameters.Datasets!).Name);
         Assert.Equal(pairsJson, parameters.Datasets![0].PairsJson);
         Assert.Equal($"{DemoAssets.ModelName} · SAE {DemoAssets.SaeFolderName} · datasets {name}",

@@ -115,8 +115,8 @@ public sealed class ReportsPageTests
 
         var request = Assert.Single(reports.Started);
         Assert.Equal((true, "stories260K"), (request.Quick, request.Model));
-        Assert.Equal(["stories-sae"], request.Saes);
-        Assert.Equal([dataset.Id], request.DatasetIds);
+        Assert.Equal(["stories-sae"], request.Saes!);
+        Assert.Equal([dataset.Id], request.DatasetIds!);
     }
 
     static BunitContext NewContext(FakeReportService reports, string role, FakeModelsService? models = null, FakeDatasetService? datasets = null)

@@ -39,7 +39,7 @@ public sealed class ReportJobRunnerTests(ITestOutputHelper output)
         Assert.Contains("my genres_ press_romance", report.Markdown);
         Assert.Contains($"--model {DemoAssets.ModelName} --sae {DemoAssets.SaeFolderName} --dataset", report.Markdown);
         Assert.Contains("gap shift", report.Markdown);
-        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), "steerlab-report-*").Where(d => Directory.GetCreationTimeUtc(d) > DateTime.UtcNow.AddMinutes(-5)));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "steerlab-report-*"), d => Directory.GetCreationTimeUtc(d) > DateTime.UtcNow.AddMinutes(-5));
     }
 
     [Fact]

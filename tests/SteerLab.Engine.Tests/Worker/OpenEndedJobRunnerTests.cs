@@ -48,7 +48,7 @@ public sealed class OpenEndedJobRunnerTests(ITestOutputHelper output)
         var result = ResultOf(run);
 
         Assert.Equal((DemoAssets.ModelName, "demo starts", 2), (result.Model, result.QuestionSetName, result.QuestionCount));
-        Assert.Equal("classifier:p-vs-a", result.Judge);
+        Assert.Equal("classifier:romance-vs-press", result.Judge);
         var series = Assert.Single(result.Series);
         Assert.Equal(("romance-vs-press SAS", "sas", true), (series.Name, series.Method, series.IsSparse));
         Assert.Equal([0.0, 8.0], series.Lambdas);

@@ -69,7 +69,7 @@ public sealed class OpenEndedJobKindTests
         var kind = server.Services.GetRequiredService<JobKindCatalog>().Find(EngineJobKinds.OpenEnded)!;
         var (job, run) = await ArrangeJobAndRunAsync(server, RunJudgingState.WaitingForAnswers);
         string longRaw = new('x', 5000);
-        var result = new OpenEndedJobResult(DemoAssets.ModelName, "demo starts", 1, "classifier:p-vs-a", "romance",
+        var result = new OpenEndedJobResult(DemoAssets.ModelName, "demo starts", 1, "classifier:romance-vs-press", "romance",
         [
             new OpenEndedJobSeries(Guid.NewGuid(), "first", "sas", true, [4],
             [
@@ -105,7 +105,7 @@ public sealed class OpenEndedJobKindTests
 
         var judgements = await check.RunJudgements.Where(j => j.RunId == run).ToListAsync();
         Assert.Equal(4, judgements.Count); // the second series was not judged in the engine: no rows
-        Assert.All(judgements, j => Assert.Equal("classifier:p-vs-a", j.Judge));
+        Assert.All(judgements, j => Assert.Equal("classifier:romance-vs-press", j.Judge));
         var kiss = judgements.Where(j => j.AnswerId == answers[1].Id).ToDictionary(j => j.Item);
         Assert.Equal(("Scored", (double?)9.25, 4096, 12), (kiss[RubricItems.Behaviour].Status, kiss[RubricItems.Behaviour].Score, kiss[RubricItems.Behaviour].RawText.Length, kiss[RubricItems.Behaviour].PromptTokens));
         Assert.Equal(("Failed", (double?)null, 1000), (kiss[RubricItems.Coherence].Status, kiss[RubricItems.Coherence].Score, kiss[RubricItems.Coherence].Detail!.Length));
@@ -151,7 +151,7 @@ public sealed class OpenEndedJobKindTests
 
         Assert.True(done.State == JobState.Succeeded, JobApi.Describe(done));
         var result = done.Result!.Value.Deserialize<OpenEndedJobResult>(JobApi.Json)!;
-        Assert.Equal(("classifier:p-vs-a", 2), (result.Judge, result.QuestionCount));
+        Assert.Equal(("classifier:romance-vs-press", 2), (result.Judge, result.QuestionCount));
         await using var check = server.CreateDbContext();
         var answers = await check.RunAnswers.Where(a => a.RunId == runId).ToListAsync();
         Assert.Equal(2 * 3, answers.Count);

@@ -21,7 +21,9 @@ public sealed class ClassifierJudge : IJudge
     readonly GenreClassifier classifier;
     readonly PerplexityCoherence? coherence;
 
-    public ClassifierJudge(GenreClassifier classifier, char genre, char against, PerplexityCoherence? coherence = null, double wordsOfEvidence = 4)
+    /// <param name="contrast">What the judgements are named after ("romance-vs-press"); by default the genre letters.</param>
+    public ClassifierJudge(GenreClassifier classifier, char genre, char against, PerplexityCoherence? coherence = null, double wordsOfEvidence = 4,
+        string? contrast = null)
     {
         this.classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
         if (!classifier.Genres.Contains(genre) || !classifier.Genres.Contains(against) || genre == against)
@@ -31,6 +33,7 @@ public sealed class ClassifierJudge : IJudge
         Against = against;
         WordsOfEvidence = wordsOfEvidence;
         this.coherence = coherence;
+        Name = $"classifier:{contrast ?? $"{genre}-vs-{against}"}";
     }
 
     /// <summary>The judge for a demo contrast: the demo folder's classifier, and coherence from the demo model with the
@@ -46,14 +49,15 @@ public sealed class ClassifierJudge : IJudge
                 throw new InvalidDataException($"{demoFolder}: the manifest has no metrics.model_validation_perplexity");
             coherence = new PerplexityCoherence(model, tokenizer, reference);
         }
-        return new ClassifierJudge(classifier, contrast.Positive, contrast.Negative, coherence);
+        return new ClassifierJudge(classifier, contrast.Positive, contrast.Negative, coherence, contrast: contrast.Id);
     }
 
     public char Genre { get; }
     public char Against { get; }
     public double WordsOfEvidence { get; }
 
-    public string Name => $"classifier:{Genre}-vs-{Against}";
+    /// <summary>"classifier:romance-vs-press" for a demo contrast; "classifier:p-vs-a" (Brown category letters) otherwise.</summary>
+    public string Name { get; }
 
     /// <summary>10 · σ(k·r): the behaviour score of a log-likelihood ratio r (nats per word).</summary>
     public static double BehaviourScore(double ratio, double wordsOfEvidence) => RubricScale.Max / (1 + Math.Exp(-wordsOfEvidence * ratio));

@@ -97,7 +97,7 @@ public sealed class ReportWorkspace : IDisposable
             var coherence = new PerplexityCoherence(loaded.Model, tokenizer, reference);
             foreach (var contrast in contrasts)
                 if (contrast.Demo is { } demo && classifier is not null)
-                    contrast.Judge = new ClassifierJudge(classifier, demo.Positive, demo.Negative, coherence);
+                    contrast.Judge = new ClassifierJudge(classifier, demo.Positive, demo.Negative, coherence, contrast: demo.Id);
 
             var workspace = new ReportWorkspace
             {

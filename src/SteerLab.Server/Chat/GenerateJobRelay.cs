@@ -16,7 +16,8 @@ public sealed class GenerateJobRelay(JobKindCatalog kinds, JobStore store, JobWa
     public async Task<(GenerateJobRun? Run, string? Error)> StartAsync(GenerateJobParameters parameters, Guid teamId)
     {
         var kind = kinds.Find(EngineJobKinds.Generate)!;
-        var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters, EngineJobJson.Options));
+        // Read only by this process: a restart that cuts it short leaves nobody to read a second run.
+        var validation = kind.Validate(JsonSerializer.SerializeToElement(parameters with { Streamed = true }, EngineJobJson.Options));
         if (!validation.IsValid)
             return (null, string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
 

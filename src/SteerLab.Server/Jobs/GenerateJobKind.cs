@@ -18,6 +18,13 @@ public sealed class GenerateJobKind(IOptions<SteerLabOptions> options, ModelRoot
     public string Name => EngineJobKinds.Generate;
     public bool IsIdempotent => true;
 
+    /// <summary>A streamed generation's reader was in the old process; one started through /api/jobs is read back later.</summary>
+    public bool RunAgainAfterRestart(string parametersJson)
+    {
+        try { return JsonSerializer.Deserialize<GenerateJobParameters>(parametersJson, EngineJobJson.Options)?.Streamed != true; }
+        catch (JsonException) { return true; }
+    }
+
     public JobKindValidation Validate(JsonElement parameters)
     {
         var errors = new FieldErrors();

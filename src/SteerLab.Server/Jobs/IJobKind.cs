@@ -14,6 +14,10 @@ public interface IJobKind
     /// marked Interrupted for a person to decide.</summary>
     bool IsIdempotent { get; }
 
+    /// <summary>Whether an idempotent job that its server's stop cut short should run again (a lost worker always re-queues
+    /// it): yes by default; a kind whose job only served a reader in that process (a streamed generation) says no.</summary>
+    bool RunAgainAfterRestart(string parametersJson) => true;
+
     /// <summary>Checks the parameters a user sent; on success gives their canonical JSON and the model they need.</summary>
     JobKindValidation Validate(JsonElement parameters);
 
@@ -49,4 +53,6 @@ public sealed class JobKindCatalog(IEnumerable<IJobKind> kinds)
 
     /// <summary>Unknown kinds (say, written by a newer server version) are treated as not safe to repeat.</summary>
     public bool IsIdempotent(string name) => Find(name)?.IsIdempotent ?? false;
+
+    public bool RunAgainAfterRestart(string name, string parametersJson) => Find(name)?.RunAgainAfterRestart(parametersJson) ?? false;
 }

@@ -109,6 +109,6 @@ public sealed class JobScheduler(
         string reason = cancelRequested ? "cancelled"
             : serverStopping ? "the server stopped while it was running"
             : $"the engine stopped it without a result ({result.Error ?? "no reason given"})";
-        return store.ReturnToQueueAsync(job.Id, attempt, reason, serverStopping ? JobState.Interrupted : JobState.Failed, none);
+        return store.ReturnToQueueAsync(job.Id, attempt, reason, serverStopping ? JobState.Interrupted : JobState.Failed, none, serverStopping);
     }
 }

@@ -166,12 +166,14 @@ public sealed class JobStore(
     /// The job is Cancelled if a person asked for that; otherwise re-queued when its kind is safe to repeat and
     /// attempts remain; otherwise it ends in <paramref name="giveUpState"/> with <paramref name="reason"/>. Returns the
     /// job's new state, or null when the run was stale.</summary>
-    public async Task<JobState?> ReturnToQueueAsync(Guid id, int attempt, string reason, JobState giveUpState, CancellationToken cancellation)
+    /// <param name="serverStopping">This process is going away, and with it whoever read the job live.</param>
+    public async Task<JobState?> ReturnToQueueAsync(Guid id, int attempt, string reason, JobState giveUpState, CancellationToken cancellation,
+        bool serverStopping = false)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellation);
         var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == id && j.State == JobState.Running && j.Attempts == attempt, cancellation);
         if (job is null) return null;
-        Requeue(job, reason, giveUpState);
+        Requeue(job, reason, giveUpState, serverStopping);
         await db.SaveChangesAsync(cancellation);
         Publish(job);
         return job.State;
@@ -187,7 +189,7 @@ public sealed class JobStore(
         var orphans = await db.Jobs.Where(j => j.State == JobState.Running && (instance == null || j.ServerInstance == instance || j.ServerInstance == null))
             .ToListAsync(cancellation);
         foreach (var job in orphans)
-            Requeue(job, $"the server stopped while attempt {job.Attempts} was running", JobState.Interrupted);
+            Requeue(job, $"the server stopped while attempt {job.Attempts} was running", JobState.Interrupted, serverStopped: true);
         await db.SaveChangesAsync(cancellation);
         foreach (var job in orphans) Publish(job);
         return orphans.Count;
@@ -216,7 +218,8 @@ public sealed class JobStore(
         return new CancelOutcome(CancelOutcomeKind.Accepted, job);
     }
 
-    void Requeue(Job job, string reason, JobState giveUpState)
+    /// <param name="serverStopped">The run ended with its server process: readers that streamed it are gone too.</param>
+    void Requeue(Job job, string reason, JobState giveUpState, bool serverStopped = false)
     {
         int maxAttempts = options.Value.Jobs.MaxAttempts;
         if (job.CancelRequested)
@@ -226,12 +229,9 @@ public sealed class JobStore(
             job.FinishedAt = Now;
         }
         else if (!kinds.IsIdempotent(job.Kind))
-        {
-            job.State = giveUpState;
-            job.Error = Truncate($"{reason}; jobs of kind '{job.Kind}' are not re-run automatically: start it again if you want it", MaxErrorLength);
-            job.Message = Truncate(reason, MaxMessageLength);
-            job.FinishedAt = Now;
-        }
+            GiveUp(job, reason, giveUpState, $"jobs of kind '{job.Kind}' are not re-run automatically: start it again if you want it");
+        else if (serverStopped && !kinds.RunAgainAfterRestart(job.Kind, job.ParametersJson))
+            GiveUp(job, reason, giveUpState, "it was streamed to a reader that went with the server, so it is not run again");
         else if (job.Attempts >= maxAttempts)
         {
             job.State = giveUpState;
@@ -245,6 +245,14 @@ public sealed class JobStore(
             job.Progress = 0;
             job.Message = Truncate($"re-queued: {reason}", MaxMessageLength);
         }
+    }
+
+    void GiveUp(Job job, string reason, JobState state, string why)
+    {
+        job.State = state;
+        job.Error = Truncate($"{reason}; {why}", MaxErrorLength);
+        job.Message = Truncate(reason, MaxMessageLength);
+        job.FinishedAt = Now;
     }
 
     void Publish(Job job) => updates.Publish(new JobUpdate(job.Id, job.State, job.Progress, job.Message));

@@ -17,6 +17,8 @@ namespace SteerLab.Shared.Engine;
 /// <param name="DeltaCorrection">SAS vectors keep the SAE's reconstruction error (Δ); off for ablations.</param>
 /// <param name="TopLogprobs">When &gt; 0 (at most 20), every generated token is reported with its logprob and this many
 /// most likely alternatives (<see cref="TokenLogprobs"/>, in progress and result); 0 = off and free.</param>
+/// <param name="Streamed">Started for a reader that streams it (the chat page, the OpenAI-compatible endpoint): after a
+/// server restart nobody reads it any more, so a run the restart cut short is not run again. The engine ignores it.</param>
 public sealed record GenerateJobParameters(
     string Model,
     string? Prompt = null,
@@ -30,7 +32,8 @@ public sealed record GenerateJobParameters(
     SteeringKnobParameters[]? Steering = null,
     bool SteerPrompt = false,
     bool DeltaCorrection = true,
-    int TopLogprobs = 0);
+    int TopLogprobs = 0,
+    bool Streamed = false);
 
 /// <summary>One message of a conversation: role "system", "user" or "assistant".</summary>
 public sealed record ChatTurn(string Role, string Content);

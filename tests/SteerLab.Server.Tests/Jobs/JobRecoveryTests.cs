@@ -59,6 +59,35 @@ public sealed class JobRecoveryTests
         finally { SteerLabServer.TryDelete(dataFolder); }
     }
 
+    [Fact]
+    public async Task Restart_DoesNotRunAgainAGenerationStreamedToAReaderOfTheOldProcess_ButRequeuesOneStartedThroughTheApi()
+    {
+        string dataFolder = Directory.CreateTempSubdirectory("steerlab-restart-").FullName;
+        try
+        {
+            var parameters = new GenerateJobParameters("stories260K", PromptIds: EngineReference.OnceUponATime, MaxNewTokens: 20);
+            var streamed = NewJob(EngineJobKinds.Generate, JobState.Running, SteerLabServer.InstanceName,
+                JsonSerializer.Serialize(parameters with { Streamed = true }, JobApi.Json));
+            var fromApi = NewJob(EngineJobKinds.Generate, JobState.Running, SteerLabServer.InstanceName, JsonSerializer.Serialize(parameters, JobApi.Json));
+            await using (var crashed = new SteerLabServer(engineMode: "workers", dataFolder: dataFolder))
+            {
+                crashed.CreateClient().Dispose();
+                await using var db = crashed.CreateDbContext();
+                db.Jobs.AddRange(streamed, fromApi);
+                await db.SaveChangesAsync();
+            }
+
+            await using var restarted = new SteerLabServer(engineMode: "workers", dataFolder: dataFolder); // nothing runs here
+            var api = new JobApi(restarted.CreateClient());
+
+            var requeued = await api.WaitForStateAsync(fromApi.Id, JobState.Queued);
+            var interrupted = await api.WaitForStateAsync(streamed.Id, JobState.Interrupted);
+            Assert.Contains("the server stopped", requeued.Message);
+            Assert.Contains("streamed to a reader that went with the server", interrupted.Error);
+        }
+        finally { SteerLabServer.TryDelete(dataFolder); }
+    }
+
     [SkippableFact]
     public async Task WithoutAnInstanceName_ARestartingServerRecoversJobsLeftRunningByAnyInstance()
     {

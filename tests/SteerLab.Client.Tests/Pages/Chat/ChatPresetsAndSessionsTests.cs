@@ -39,6 +39,21 @@ public sealed class ChatPresetsAndSessionsTests
     static readonly ChatSampling Sampling = new(MaxNewTokens: 40, Temperature: 0.3, TopP: 0.8, Seed: 99);
 
     [Fact]
+    public async Task PresetLink_SaysWhichPresetIsOn()
+    {
+        var preset = new ChatPresetView(Guid.NewGuid(), "gentle romance", Model,
+            new ChatSettings([new ChatSteering(Romance.Id, 1)], DeltaCorrection: true, SteerAllPositions: false, Sampling), DateTime.UtcNow);
+        presets.Presets.Add(preset);
+        await using var ctx = NewContext();
+        ctx.Services.GetRequiredService<NavigationManager>().NavigateTo($"chat?preset={preset.Id}");
+
+        var page = ctx.Render<ChatPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("Preset 'gentle romance' is on.", page.Find("[data-testid=settings-note]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=settings-warning]"));
+    }
+
+    [Fact]
     public async Task PresetLink_AppliesTheSettingAndReportsVectorsNoLongerInTheLibrary()
     {
         var gone = Guid.NewGuid();

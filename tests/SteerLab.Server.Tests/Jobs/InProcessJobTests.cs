@@ -52,6 +52,13 @@ public sealed class InProcessJobTests
 
         var result = JobApi.ResultOf(done);
         Assert.Equal(EngineReference.OnceUponATime, result.PromptIds); // the text was encoded with BOS
+        // The final update is published just after the final state is committed, which the poll above may see first.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!updates.Any(u => u.JobId == created.Id && u.State == JobState.Succeeded))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the final update was never published");
+            await Task.Delay(20);
+        }
         var mine = updates.Where(u => u.JobId == created.Id).ToList();
         Assert.Equal(result.NewIds, mine.SelectMany(u => u.TokenIds ?? []).ToArray());
         Assert.Equal(result.Text, string.Concat(mine.Select(u => u.Text)));

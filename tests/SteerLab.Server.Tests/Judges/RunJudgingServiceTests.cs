@@ -55,6 +55,8 @@ public sealed class RunJudgingServiceTests
             {
                 Id = running, TeamId = Team.DefaultId, Kind = "open-ended", Model = "stories260K", ParametersJson = "{}", State = JobState.Running,
                 Attempts = 1, Message = "generating", CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+                // Another instance's run: this server's start-up recovery (asynchronous) must not re-queue it under the test.
+                ServerInstance = "another-instance",
             }
             : new Job
             {

@@ -1,10 +1,10 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SteerLab.Engine.Demo;
 using SteerLab.Engine.Evaluation.Report;
 using SteerLab.Engine.Steering.Datasets;
 using SteerLab.Engine.Worker;
+using SteerLab.Server.Datasets;
 using SteerLab.Shared.Engine;
 
 namespace SteerLab.Server.Jobs;
@@ -63,12 +63,7 @@ public sealed class ReportJobKind(IOptions<SteerLabOptions> options, ModelRoots 
         {
             if (datasets[i] is not { } dataset || string.IsNullOrWhiteSpace(dataset.Name) || dataset.Name.Length > MaxDatasetName)
             { check.Add($"datasets[{i}]", $"give the dataset a name of 1 to {MaxDatasetName} characters"); continue; }
-            try
-            {
-                var bytes = Encoding.UTF8.GetBytes(dataset.PairsJson ?? "");
-                ContrastiveDatasetReader.Read(new MemoryStream(bytes, writable: false), $"dataset '{dataset.Name}'", DatasetFileFormat.Json, dataset.Name,
-                    new DatasetLimits { MaxBytes = Math.Max(1, bytes.Length), MaxRows = int.MaxValue });
-            }
+            try { DatasetPairsJson.Read(dataset.PairsJson ?? "", dataset.Name); }
             catch (DatasetFormatException e) { check.Add($"datasets[{i}]", e.Message); }
         }
         if (datasets.Where(d => d is not null).Select(d => ReportDatasetFiles.FileName(d.Name)).Distinct().Count() != datasets.Count(d => d is not null))

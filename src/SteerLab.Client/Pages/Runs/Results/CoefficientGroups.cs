@@ -12,8 +12,12 @@ public sealed record CoefficientGroup<T>(string Key, string Title, string Symbol
     public double[] Values(Func<double, double?> valueAt) => Coefficients.Select(c => valueAt(c) ?? double.NaN).ToArray();
 
     /// <summary>A line of the chart from each coefficient's value and interval (NaN where there is none).</summary>
-    public CoefficientChart.Line Line(string name, Func<double, (double? Value, double? Low, double? High)> at) =>
-        new(name, Values(c => at(c).Value), Values(c => at(c).Low), Values(c => at(c).High));
+    public CoefficientChart.Line Line(string name, Func<double, (double? Value, double? Low, double? High)> at)
+    {
+        var points = Coefficients.Select(at).ToArray(); // each coefficient looked up once
+        double[] Of(Func<(double? Value, double? Low, double? High), double?> part) => points.Select(p => part(p) ?? double.NaN).ToArray();
+        return new(name, Of(p => p.Value), Of(p => p.Low), Of(p => p.High));
+    }
 }
 
 public static class CoefficientGroups

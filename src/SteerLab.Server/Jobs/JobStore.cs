@@ -189,7 +189,7 @@ public sealed class JobStore(
         var orphans = await db.Jobs.Where(j => j.State == JobState.Running && (instance == null || j.ServerInstance == instance || j.ServerInstance == null))
             .ToListAsync(cancellation);
         foreach (var job in orphans)
-            Requeue(job, $"the server stopped while attempt {job.Attempts} was running", JobState.Interrupted, serverStopped: true);
+            Requeue(job, $"the server stopped while attempt {job.Attempts} was running", JobState.Interrupted, serverStopping: true);
         await db.SaveChangesAsync(cancellation);
         foreach (var job in orphans) Publish(job);
         return orphans.Count;
@@ -218,8 +218,8 @@ public sealed class JobStore(
         return new CancelOutcome(CancelOutcomeKind.Accepted, job);
     }
 
-    /// <param name="serverStopped">The run ended with its server process: readers that streamed it are gone too.</param>
-    void Requeue(Job job, string reason, JobState giveUpState, bool serverStopped = false)
+    /// <param name="serverStopping">The run ended with its server process: readers that streamed it are gone too.</param>
+    void Requeue(Job job, string reason, JobState giveUpState, bool serverStopping = false)
     {
         int maxAttempts = options.Value.Jobs.MaxAttempts;
         if (job.CancelRequested)
@@ -230,7 +230,7 @@ public sealed class JobStore(
         }
         else if (!kinds.IsIdempotent(job.Kind))
             GiveUp(job, reason, giveUpState, $"jobs of kind '{job.Kind}' are not re-run automatically: start it again if you want it");
-        else if (serverStopped && !kinds.RunAgainAfterRestart(job.Kind, job.ParametersJson))
+        else if (serverStopping && !kinds.RunAgainAfterRestart(job.Kind, job.ParametersJson))
             GiveUp(job, reason, giveUpState, "it was streamed to a reader that went with the server, so it is not run again");
         else if (job.Attempts >= maxAttempts)
         {

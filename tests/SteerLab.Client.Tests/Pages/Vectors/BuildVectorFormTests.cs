@@ -96,7 +96,7 @@ public sealed class BuildVectorFormTests
 
         form.Find("[data-testid=build-submit]").Click();
 
-        form.WaitForAssertion(() => Assert.Equal(VectorUrls.Detail(vectorId), form.Find("[data-testid=built-vector-link]").GetAttribute("href")));
+        form.WaitForAssertion(() => Assert.Equal(VectorUrls.Detail(vectorId), form.Find("[data-testid=built-vector-link]").GetAttribute("href")), TimeSpan.FromSeconds(10));
         Assert.Equal(vectorId, raised);
         Assert.Contains("Succeeded", form.Find("[data-testid=build-status]").TextContent);
         Assert.Empty(form.FindAll("[data-testid=build-cancel]"));
